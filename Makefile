@@ -1,0 +1,52 @@
+# Lodestar: `make run` to try it, `make test` to check it. Everything lives in .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run serve test lint fmt bench install install-test migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test: requirements/test.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $(VENV)/.base $@
+
+install: $(VENV)/.base
+
+install-test: $(VENV)/.test
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Demo data only on an empty database, so a second `make run` keeps what you changed.
+demo: migrate
+	@if $(MANAGE) is_empty; then $(MANAGE) seed_demo; else echo "Database has data: demo data not loaded."; fi
+
+run: demo
+	@bash scripts/run.sh
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	@echo "No benchmarks yet: the matching engine (issue 5) brings the first ones."
+
+clean:
+	rm -rf $(VENV) data

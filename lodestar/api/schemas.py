@@ -1,0 +1,209 @@
+"""The API's typed shapes; the OpenAPI document generated from them is the contract."""
+
+from datetime import date, datetime, time
+
+from ninja import Schema
+
+from lodestar.accounts.choices import (
+    ConversationMode,
+    FeedbackStyle,
+    Format,
+    LearningStyle,
+    MeetingStructure,
+    Proficiency,
+    SkillKind,
+)
+from lodestar.programs.models import Program, Role, Track
+from lodestar.programs.states import Status
+
+# The most rows one page of a list endpoint returns, whatever `limit` asks for.
+MAX_LIMIT = 100
+
+
+def _or_none(value: str) -> str | None:
+    # Blank choice fields mean "not answered"; the API says so with null.
+    return value or None
+
+
+class LanguageOut(Schema):
+    language: str
+    proficiency: Proficiency
+
+
+class AvailabilityOut(Schema):
+    weekday: int
+    start: time
+    end: time
+
+
+class SkillOut(Schema):
+    skill: str
+    skill_slug: str
+    kind: SkillKind
+    level: int
+    target_level: int | None
+
+
+class CompletenessOut(Schema):
+    percent: int
+    missing: list[str]
+
+
+class MeOut(Schema):
+    email: str
+    display_name: str
+    pronouns: str
+    headline: str
+    bio: str
+    affiliation: str
+    location: str
+    time_zone: str | None
+    objectives: str
+    meeting_structure: MeetingStructure | None
+    feedback_style: FeedbackStyle | None
+    conversation_mode: ConversationMode | None
+    learning_style: LearningStyle | None
+    formats: list[Format]
+    links: list[str]
+    languages: list[LanguageOut]
+    availability: list[AvailabilityOut]
+    skills: list[SkillOut]
+    completeness: CompletenessOut
+
+    @classmethod
+    def from_user(cls, user) -> "MeOut":
+        profile = user.profile
+        percent, missing = profile.completeness()
+        return cls(
+            email=user.email,
+            display_name=profile.display_name,
+            pronouns=profile.pronouns,
+            headline=profile.headline,
+            bio=profile.bio,
+            affiliation=profile.affiliation,
+            location=profile.location,
+            time_zone=_or_none(user.time_zone),
+            objectives=profile.objectives,
+            meeting_structure=_or_none(profile.meeting_structure),
+            feedback_style=_or_none(profile.feedback_style),
+            conversation_mode=_or_none(profile.conversation_mode),
+            learning_style=_or_none(profile.learning_style),
+            # Older rows may hold a format since removed from the vocabulary.
+            formats=[f for f in profile.formats if f in Format.values],
+            links=profile.links,
+            languages=[
+                LanguageOut(language=lang.language, proficiency=lang.proficiency)
+                for lang in user.languages.all()
+            ],
+            availability=[
+                AvailabilityOut(weekday=w.weekday, start=w.start, end=w.end)
+                for w in user.availability.all()
+            ],
+            skills=[
+                SkillOut(
+                    skill=s.skill.name,
+                    skill_slug=s.skill.slug,
+                    kind=s.kind,
+                    level=s.level,
+                    target_level=s.target_level,
+                )
+                for s in user.skills.all()
+            ],
+            completeness=CompletenessOut(percent=percent, missing=missing),
+        )
+
+
+class ProgramRef(Schema):
+    slug: str
+    name: str
+
+
+class CohortRef(Schema):
+    id: int
+    name: str
+
+
+class TrackOut(Schema):
+    id: int
+    name: str
+    kind: Track.Kind
+    description: str
+
+
+class TrackRef(Schema):
+    id: int
+    name: str
+    kind: Track.Kind
+
+
+class MyMembershipOut(Schema):
+    id: int
+    program: ProgramRef
+    cohort: CohortRef
+    track: TrackRef
+    role: Role
+    status: Status
+    capacity: int | None
+    applied_at: datetime
+    status_changed_at: datetime
+
+    @staticmethod
+    def resolve_applied_at(obj) -> datetime:
+        return obj.created_at
+
+
+class ProgramOut(Schema):
+    slug: str
+    name: str
+    status: Program.ProgramStatus
+    admission: Program.Admission
+    matching_mode: Program.MatchingMode
+    description: str
+
+
+class CohortOut(Schema):
+    id: int
+    name: str
+    applications_open: date
+    applications_close: date
+    starts_on: date
+    ends_on: date
+    accepting_applications: bool
+
+    @staticmethod
+    def resolve_accepting_applications(obj) -> bool:
+        return obj.is_accepting()
+
+
+class ProgramDetailOut(ProgramOut):
+    objectives: str
+    success_measures: str
+    default_mentor_capacity: int
+    tracks: list[TrackOut]
+    cohorts: list[CohortOut]
+
+
+class MemberRef(Schema):
+    id: int
+    email: str
+    display_name: str
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return obj.name
+
+
+class MembershipOut(Schema):
+    id: int
+    user: MemberRef
+    cohort: CohortRef
+    track: TrackRef
+    role: Role
+    status: Status
+    capacity: int | None
+    applied_at: datetime
+    status_changed_at: datetime
+
+    @staticmethod
+    def resolve_applied_at(obj) -> datetime:
+        return obj.created_at

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from lodestar.api import views as api_views
+from lodestar.api.api import api
+from lodestar.programs import views as program_views
+
+urlpatterns = [
+    path("", program_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("lodestar.accounts.urls")),
+    path("programs/", include("lodestar.programs.urls")),
+    path("notifications/", include("lodestar.notifications.urls")),
+    path("me/tokens/", api_views.tokens, name="api_tokens"),
+    path("me/tokens/<int:pk>/revoke/", api_views.revoke_token, name="api_token_revoke"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
