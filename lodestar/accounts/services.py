@@ -60,7 +60,8 @@ def review_suggestion(
         skill = Skill.objects.filter(name__iexact=locked.name).first()
         if skill is None:
             skill = Skill(name=locked.name, category=category)
-            skill.full_clean()
+            # The slug is derived from the name in save().
+            skill.full_clean(exclude=["slug"])
             skill.save()
         locked.skill = skill
         locked.status = SkillSuggestion.Status.ACCEPTED

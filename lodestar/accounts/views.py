@@ -218,9 +218,14 @@ def _require_skill_manager(request: HttpRequest) -> None:
 def taxonomy(request: HttpRequest) -> HttpResponse:
     _require_skill_manager(request)
     query = request.GET.get("q", "").strip()[:80]
-    skills = Skill.objects.select_related("category").annotate(
-        have_count=Count("holders", filter=Q(holders__kind=SkillKind.HAVE)),
-        want_count=Count("holders", filter=Q(holders__kind=SkillKind.WANT)),
+    # Meta.ordering is dropped from GROUP BY queries; order explicitly so pages are stable.
+    skills = (
+        Skill.objects.select_related("category")
+        .annotate(
+            have_count=Count("holders", filter=Q(holders__kind=SkillKind.HAVE)),
+            want_count=Count("holders", filter=Q(holders__kind=SkillKind.WANT)),
+        )
+        .order_by("name")
     )
     if query:
         skills = skills.filter(Q(name__icontains=query) | Q(synonyms__icontains=query))

@@ -93,6 +93,11 @@ class QuestionForm(StyledModelForm):
         self.instance.options = options
         return cleaned
 
+    def _post_clean(self):
+        # The model checks the options too; they are already reported against their field.
+        if not self.has_error("options_text"):
+            super()._post_clean()
+
 
 class OnboardingItemForm(StyledModelForm):
     class Meta:
