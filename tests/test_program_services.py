@@ -22,7 +22,6 @@ from lodestar.programs.models import (
     Track,
 )
 from lodestar.programs.states import Status
-
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
