@@ -401,6 +401,7 @@ def test_coordinator_adds_a_skill(login, coordinator, program, skill):
     assert AuditLog.objects.filter(action="skill.created", target_id=str(created.pk)).exists()
 
 
+@pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
 def test_taxonomy_queries_do_not_grow_with_skills(
     login, coordinator, program, mentee, skill, django_assert_max_num_queries
 ):
@@ -449,6 +450,15 @@ def test_accepting_uses_the_chosen_category(login, coordinator, program, suggest
     tools = SkillCategory.objects.create(name="Tools")
     _review(login(coordinator), suggestion, "accept", category=tools.pk)
     assert Skill.objects.get(name="dbt").category == tools
+
+
+def test_accepting_needs_a_category(login, coordinator, program, mentee):
+    suggestion = SkillSuggestion.objects.create(name="dbt", suggested_by=mentee)
+    response = _review(login(coordinator), suggestion, "accept")
+    assert "Choose a category for the new skill." in _text(response)
+    suggestion.refresh_from_db()
+    assert suggestion.status == SkillSuggestion.Status.PENDING
+    assert not Skill.objects.filter(name="dbt").exists()
 
 
 def test_declining_a_suggestion_marks_it_rejected(login, coordinator, program, suggestion):

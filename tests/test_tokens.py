@@ -140,6 +140,6 @@ def test_the_token_page_query_budget(login, mentee, django_assert_max_num_querie
     for n in range(8):
         ApiToken.issue(mentee, f"token {n}")
     client = login(mentee)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(TOKENS_URL)
     assert response.content.count(b"Revoke") >= 8

@@ -52,7 +52,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, user=request.user)
     if request.method == "POST":
         with transaction.atomic():
-            # Lock the member's row so two simultaneous requests cannot both pass the limit.
+            # Lock the member's row so two simultaneous requests cannot both pass the limit
+            # (PostgreSQL; SQLite already lets one writer at a time).
             User.objects.select_for_update().filter(pk=request.user.pk).first()
             if form.is_valid():
                 token, raw_token = ApiToken.issue(request.user, form.cleaned_data["name"])

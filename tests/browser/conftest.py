@@ -24,9 +24,13 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 _screenshot_dirs: list[Path] = []
+_skipped: list[str] = []
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
+    # `make test` runs with -q, which hides skip reasons; this one must be seen.
+    for reason in dict.fromkeys(_skipped):
+        terminalreporter.write_line(reason, yellow=True)
     for path in _screenshot_dirs:
         if any(path.iterdir()):
             terminalreporter.write_line(f"Browser screenshots: {path}")
@@ -40,9 +44,11 @@ def browser() -> Iterator:
                 f"Chromium not found at {CHROMIUM} and CI=true: browser tests must run in CI; "
                 "apt-get install chromium"
             )
-        pytest.skip(
+        reason = (
             f"Chromium not found at {CHROMIUM}: browser tests skipped; apt-get install chromium"
         )
+        _skipped.append(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls
@@ -77,11 +83,16 @@ def screenshot_dir() -> Path:
 
 
 class JsErrors(list):
-    """Uncaught exceptions and console errors of every page a test opened."""
+    """Uncaught exceptions, console errors and server errors of every page a test opened."""
+
+    reported = 0
 
     def check(self) -> None:
-        if self:
-            pytest.fail("JavaScript errors in the browser:\n" + "\n".join(self), pytrace=False)
+        """Fail on errors not reported yet, so teardown does not repeat the test's failure."""
+        new = self[self.reported :]
+        if new:
+            self.reported = len(self)
+            pytest.fail("Errors in the browser:\n" + "\n".join(new), pytrace=False)
 
 
 @pytest.fixture
@@ -111,6 +122,14 @@ def new_page(browser, live_server, js_errors) -> Iterator[Callable]:
         page = context.new_page()
         page.on("console", lambda msg: _console(js_errors, page, msg))
         page.on("pageerror", lambda exc: js_errors.append(f"uncaught on {page.url}: {exc}"))
+        page.on(
+            "response",
+            lambda r: (
+                js_errors.append(f"server error {r.status} on {r.request.method} {r.url}")
+                if r.status >= 500
+                else None
+            ),
+        )
         return page
 
     yield _new_page

@@ -184,7 +184,9 @@ def _onboard(page, shoot, program, membership) -> None:
     shoot(page, "13-membership")
     with page.expect_response(re.compile(r"/onboarding/\d+/$")) as response:
         checklist.get_by_role("button", name=re.compile(rf"^Mark done\s*:\s*{ONBOARDING}$")).click()
+    # htmx swapped the checklist in place; a full-page post would mean htmx did not load.
     assert response.value.ok
+    assert response.value.request.headers.get("hx-request") == "true"
     expect(
         checklist.get_by_role("button", name=re.compile(rf"^Undo\s*:\s*{ONBOARDING}$"))
     ).to_be_visible()
