@@ -169,6 +169,16 @@ class UserSkillForm(StyledForm):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # Grouped by category, with synonyms, so a member finds "py" under Python.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for skill in self.fields["skill"].queryset.order_by(
+            "category__order", "category__name", "name"
+        ):
+            label = skill.name
+            if skill.synonym_list:
+                label = f"{skill.name} ({', '.join(skill.synonym_list)})"
+            groups.setdefault(skill.category.name, []).append((skill.pk, label))
+        self.fields["skill"].choices = [("", "---------"), *groups.items()]
 
     def clean(self):
         cleaned = super().clean()

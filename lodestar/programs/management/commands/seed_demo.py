@@ -8,6 +8,8 @@ services, so no notification is sent to a demo member.
 import datetime as dt
 import random
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +71,10 @@ ADMIN_EMAIL = "admin@demo.lodestar.test"
 FLUENT, NATIVE = Proficiency.FLUENT.value, Proficiency.NATIVE.value
 CONVERSATIONAL, BASIC = Proficiency.CONVERSATIONAL.value, Proficiency.BASIC.value
 
+# The tables down to COHORT_PLAN are laid out by hand: the formatter would give every name
+# its own line.
+# fmt: off
+
 # ---------------------------------------------------------------------------------------------
 # People: where they live, what they are called, which languages they speak.
 # Each city carries its time zone and the languages most people there speak natively;
@@ -92,23 +98,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Ashley", "Jasmine", "Emily", "Keisha", "Brianna", "Rachel", "Tanisha", "Megan"],
         "men": ["Michael", "DeShawn", "Tyler", "Marcus", "Brandon", "Kevin", "Andre", "Matthew"],
         "neutral": ["Taylor", "Riley", "Casey", "Jamie", "Morgan", "Avery"],
-        "last": [
-            "Johnson",
-            "Williams",
-            "Brown",
-            "Davis",
-            "Washington",
-            "Jackson",
-            "Robinson",
-            "Cohen",
-            "Goldberg",
-            "Rivera",
-            "Begay",
-            "Yazzie",
-            "Kim",
-            "Nguyen",
-            "Miller",
-        ],
+        "last": ["Johnson", "Williams", "Brown", "Davis", "Washington", "Jackson", "Robinson",
+                 "Cohen", "Goldberg", "Rivera", "Begay", "Yazzie", "Kim", "Nguyen", "Miller"],
     },
     "us_latinx": {
         "weight": 8,
@@ -171,19 +162,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Valentina", "Camila", "Sofía", "Ximena", "Renata", "Fernanda", "Mariana"],
         "men": ["Santiago", "Mateo", "Sebastián", "Andrés", "Felipe", "Emiliano", "Joaquín"],
         "neutral": [],
-        "last": [
-            "González",
-            "Gómez",
-            "Díaz",
-            "Vargas",
-            "Castillo",
-            "Rojas",
-            "Quispe",
-            "Mamani",
-            "Herrera",
-            "Jiménez",
-            "Salazar",
-        ],
+        "last": ["González", "Gómez", "Díaz", "Vargas", "Castillo", "Rojas", "Quispe", "Mamani",
+                 "Herrera", "Jiménez", "Salazar"],
     },
     "br": {
         "weight": 12,
@@ -198,17 +178,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Ana Luiza", "Juliana", "Larissa", "Thaís", "Bruna", "Gabriela"],
         "men": ["Rafael", "Gustavo", "Thiago", "Bruno", "Caio", "Felipe"],
         "neutral": [],
-        "last": [
-            "Silva",
-            "Souza",
-            "Oliveira",
-            "Lima",
-            "Carvalho",
-            "Ribeiro",
-            "Barbosa",
-            "Nascimento",
-            "Araújo",
-        ],
+        "last": ["Silva", "Souza", "Oliveira", "Lima", "Carvalho", "Ribeiro", "Barbosa",
+                 "Nascimento", "Araújo"],
     },
     "uk_ie": {
         "weight": 18,
@@ -225,20 +196,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Charlotte", "Siobhan", "Grace", "Niamh", "Aoife", "Olivia", "Eleanor"],
         "men": ["James", "Oliver", "Callum", "Tom", "Rhys", "Daniel", "Ciarán"],
         "neutral": ["Alex", "Sam", "Robin", "Charlie"],
-        "last": [
-            "Smith",
-            "O'Brien",
-            "Walsh",
-            "Evans",
-            "Campbell",
-            "Murphy",
-            "Hughes",
-            "Clarke",
-            "Patel",
-            "Begum",
-            "Okoro",
-            "Nowak",
-        ],
+        "last": ["Smith", "O'Brien", "Walsh", "Evans", "Campbell", "Murphy", "Hughes", "Clarke",
+                 "Patel", "Begum", "Okoro", "Nowak"],
     },
     "fr_be": {
         "weight": 9,
@@ -267,7 +226,7 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Aminata", "Fatou", "Awa", "Mariama", "Aïssatou"],
         "men": ["Moussa", "Ousmane", "Mamadou", "Cheikh", "Ibrahima"],
         "neutral": [],
-        "last": ["Diop", "Ndiaye", "Sow", "Traoré", "Koné", "Ba", "Mbeki", "Kabila"],
+        "last": ["Diop", "Ndiaye", "Sow", "Traoré", "Koné", "Ba", "Mbaye", "Kouassi"],
     },
     "de": {
         "weight": 8,
@@ -403,18 +362,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Folake", "Titilayo", "Yetunde", "Chiamaka", "Adaeze", "Ngozi", "Nneka"],
         "men": ["Babatunde", "Oluwaseun", "Adewale", "Chinedu", "Emeka", "Obinna", "Ikenna"],
         "neutral": ["Tobi", "Temitope"],
-        "last": [
-            "Adeyemi",
-            "Ogunleye",
-            "Balogun",
-            "Adebayo",
-            "Okafor",
-            "Eze",
-            "Nwosu",
-            "Okonkwo",
-            "Nwankwo",
-            "Akinola",
-        ],
+        "last": ["Adeyemi", "Ogunleye", "Balogun", "Adebayo", "Okafor", "Eze", "Nwosu",
+                 "Okonkwo", "Nwankwo", "Akinola"],
     },
     "gh": {
         "weight": 8,
@@ -444,18 +393,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Wanjiku", "Achieng", "Njeri", "Neema", "Zawadi", "Aisha", "Nakato"],
         "men": ["Otieno", "Kamau", "Baraka", "Juma", "Omondi", "Jabari", "Mugisha"],
         "neutral": ["Amani", "Imani"],
-        "last": [
-            "Odhiambo",
-            "Mwangi",
-            "Kiprono",
-            "Mutua",
-            "Njoroge",
-            "Massawe",
-            "Kimaro",
-            "Okello",
-            "Habimana",
-            "Uwase",
-        ],
+        "last": ["Odhiambo", "Mwangi", "Kiprono", "Mutua", "Njoroge", "Massawe", "Kimaro",
+                 "Okello", "Habimana", "Uwase"],
     },
     "za": {
         "weight": 7,
@@ -468,16 +407,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Thandiwe", "Naledi", "Lerato", "Zanele", "Palesa", "Anika"],
         "men": ["Sipho", "Thabo", "Lwazi", "Mandla", "Pieter", "Kagiso"],
         "neutral": [],
-        "last": [
-            "Nkosi",
-            "Dlamini",
-            "Mokoena",
-            "Ndlovu",
-            "Khumalo",
-            "van der Merwe",
-            "Naidoo",
-            "Pillay",
-        ],
+        "last": ["Nkosi", "Dlamini", "Mokoena", "Ndlovu", "Khumalo", "van der Merwe", "Naidoo",
+                 "Pillay"],
     },
     "maghreb": {
         "weight": 7,
@@ -535,19 +466,8 @@ LOCALES: dict[str, dict[str, Any]] = {
         "women": ["Ananya", "Kavya", "Meera", "Divya", "Lakshmi", "Ishita", "Sneha"],
         "men": ["Arjun", "Rohan", "Vikram", "Aditya", "Karthik", "Rahul", "Siddharth"],
         "neutral": [],
-        "last": [
-            "Sharma",
-            "Iyer",
-            "Patel",
-            "Reddy",
-            "Nair",
-            "Gupta",
-            "Menon",
-            "Krishnan",
-            "Desai",
-            "Banerjee",
-            "Kulkarni",
-        ],
+        "last": ["Sharma", "Iyer", "Patel", "Reddy", "Nair", "Gupta", "Menon", "Krishnan",
+                 "Desai", "Banerjee", "Kulkarni"],
     },
     "pk_bd": {
         "weight": 9,
@@ -590,13 +510,13 @@ LOCALES: dict[str, dict[str, Any]] = {
         "neutral": [],
         "last": ["Santoso", "Wijaya", "Pratama", "Saputra", "Hidayat", "Kusuma"],
     },
-    "vn_th": {
+    "vn": {
         "weight": 5,
         "english": (0.85, CONVERSATIONAL),
         "family_first": True,
         "cities": [
             ("Ho Chi Minh City", "Vietnam", "Asia/Ho_Chi_Minh", [("vi", NATIVE)]),
-            ("Hanoi", "Vietnam", "Asia/Bangkok", [("vi", NATIVE)]),
+            ("Hanoi", "Vietnam", "Asia/Ho_Chi_Minh", [("vi", NATIVE)]),
             ("Da Nang", "Vietnam", "Asia/Ho_Chi_Minh", [("vi", NATIVE)]),
         ],
         "women": ["Linh", "Thu", "Mai", "Hoa", "Trang"],
@@ -665,111 +585,87 @@ LOCALES: dict[str, dict[str, Any]] = {
 EXTRA_LANGUAGES = ["es", "fr", "pt", "de", "ar", "sw", "hi", "it", "ja", "zh"]
 
 # ---------------------------------------------------------------------------------------------
-# Skills taxonomy: category -> (skill, synonyms).
+# Skills taxonomy: category, then (skill, synonyms).
 # ---------------------------------------------------------------------------------------------
 TAXONOMY: list[tuple[str, list[tuple[str, str]]]] = [
-    (
-        "Data & analytics",
-        [
-            ("Data analysis", "analytics, data analytics"),
-            ("SQL", "structured query language, postgres, mysql"),
-            ("Data visualization", "dataviz, charts"),
-            ("Statistics", "stats"),
-            ("Machine learning", "ml, ai"),
-            ("Excel & spreadsheets", "excel, google sheets, spreadsheets"),
-            ("Dashboards", "tableau, power bi, looker"),
-            ("Data engineering", "etl, pipelines"),
-        ],
-    ),
-    (
-        "Software & technology",
-        [
-            ("Python", "py, python3"),
-            ("JavaScript", "js, ecmascript, typescript"),
-            ("Web development", "html, css, frontend"),
-            ("Cloud infrastructure", "aws, azure, gcp, devops"),
-            ("Git & version control", "git, github"),
-            ("Testing & QA", "qa, testing"),
-            ("API design", "rest, apis"),
-            ("Cybersecurity basics", "security, infosec"),
-        ],
-    ),
-    (
-        "Product & design",
-        [
-            ("Product management", "pm, product"),
-            ("UX research", "user research, usability testing"),
-            ("UI design", "visual design, interface design"),
-            ("Prototyping", "figma, wireframing"),
-            ("Accessibility", "a11y, inclusive design"),
-            ("Product strategy", "roadmapping"),
-            ("Service design", "journey mapping"),
-        ],
-    ),
-    (
-        "Leadership & management",
-        [
-            ("Leadership", "leading teams"),
-            ("People management", "line management, managing people"),
-            ("Delegation", ""),
-            ("Strategic planning", "strategy"),
-            ("Decision making", ""),
-            ("Coaching", ""),
-            ("Hiring & interviewing", "recruiting, hiring"),
-            ("Managing up", "stakeholder management"),
-        ],
-    ),
-    (
-        "Communication",
-        [
-            ("Public speaking", "presenting, presentations"),
-            ("Writing", "business writing, copywriting"),
-            ("Storytelling", "narrative"),
-            ("Facilitation", "workshops, running meetings"),
-            ("Negotiation", ""),
-            ("Giving feedback", "feedback"),
-            ("Networking", ""),
-            ("Cross-cultural communication", "intercultural"),
-        ],
-    ),
-    (
-        "Nonprofit & fundraising",
-        [
-            ("Grant writing", "grants, proposal writing"),
-            ("Fundraising", "development, donor relations"),
-            ("Volunteer management", "volunteers"),
-            ("Program evaluation", "m&e, monitoring and evaluation"),
-            ("Community organizing", "organizing, advocacy"),
-            ("Impact measurement", "impact, theory of change"),
-            ("Board governance", "boards, trustees"),
-            ("Partnerships", "partnership building"),
-        ],
-    ),
-    (
-        "Career & personal growth",
-        [
-            ("Career planning", "career change"),
-            ("Interview preparation", "interviews"),
-            ("Personal branding", "linkedin, portfolio"),
-            ("Time management", "productivity"),
-            ("Confidence building", "impostor syndrome"),
-            ("Work-life balance", "burnout"),
-            ("Salary negotiation", "pay"),
-            ("Job search", "job hunting, cv, resume"),
-        ],
-    ),
-    (
-        "Business & operations",
-        [
-            ("Project management", "pmp, agile, scrum"),
-            ("Budgeting & finance", "budgets, finance"),
-            ("Marketing", "digital marketing"),
-            ("Entrepreneurship", "startups, founding"),
-            ("Operations", "ops"),
-            ("Sales", "business development"),
-            ("Social media", "instagram, tiktok"),
-        ],
-    ),
+    ("Data & analytics", [
+        ("Data analysis", "analytics, data analytics"),
+        ("SQL", "structured query language, postgres, mysql"),
+        ("Data visualization", "dataviz, charts"),
+        ("Statistics", "stats"),
+        ("Machine learning", "ml, ai"),
+        ("Excel & spreadsheets", "excel, google sheets, spreadsheets"),
+        ("Dashboards", "tableau, power bi, looker"),
+        ("Data engineering", "etl, pipelines"),
+    ]),
+    ("Software & technology", [
+        ("Python", "py, python3"),
+        ("JavaScript", "js, ecmascript, typescript"),
+        ("Web development", "html, css, frontend"),
+        ("Cloud infrastructure", "aws, azure, gcp, devops"),
+        ("Git & version control", "git, github"),
+        ("Testing & QA", "qa, testing"),
+        ("API design", "rest, apis"),
+        ("Cybersecurity basics", "security, infosec"),
+    ]),
+    ("Product & design", [
+        ("Product management", "pm, product"),
+        ("UX research", "user research, usability testing"),
+        ("UI design", "visual design, interface design"),
+        ("Prototyping", "figma, wireframing"),
+        ("Accessibility", "a11y, inclusive design"),
+        ("Product strategy", "roadmapping"),
+        ("Service design", "journey mapping"),
+    ]),
+    ("Leadership & management", [
+        ("Leadership", "leading teams"),
+        ("People management", "line management, managing people"),
+        ("Delegation", ""),
+        ("Strategic planning", "strategy"),
+        ("Decision making", ""),
+        ("Coaching", ""),
+        ("Hiring & interviewing", "recruiting, hiring"),
+        ("Managing up", "stakeholder management"),
+    ]),
+    ("Communication", [
+        ("Public speaking", "presenting, presentations"),
+        ("Writing", "business writing, copywriting"),
+        ("Storytelling", "narrative"),
+        ("Facilitation", "workshops, running meetings"),
+        ("Negotiation", ""),
+        ("Giving feedback", "feedback"),
+        ("Networking", ""),
+        ("Cross-cultural communication", "intercultural"),
+    ]),
+    ("Nonprofit & fundraising", [
+        ("Grant writing", "grants, proposal writing"),
+        ("Fundraising", "development, donor relations"),
+        ("Volunteer management", "volunteers"),
+        ("Program evaluation", "m&e, monitoring and evaluation"),
+        ("Community organizing", "organizing, advocacy"),
+        ("Impact measurement", "impact, theory of change"),
+        ("Board governance", "boards, trustees"),
+        ("Partnerships", "partnership building"),
+    ]),
+    ("Career & personal growth", [
+        ("Career planning", "career change"),
+        ("Interview preparation", "interviews"),
+        ("Personal branding", "linkedin, portfolio"),
+        ("Time management", "productivity"),
+        ("Confidence building", "impostor syndrome"),
+        ("Work-life balance", "burnout"),
+        ("Salary negotiation", "pay"),
+        ("Job search", "job hunting, cv, resume"),
+    ]),
+    ("Business & operations", [
+        ("Project management", "pmp, agile, scrum"),
+        ("Budgeting & finance", "budgets, finance"),
+        ("Marketing", "digital marketing"),
+        ("Entrepreneurship", "startups, founding"),
+        ("Operations", "ops"),
+        ("Sales", "business development"),
+        ("Social media", "instagram, tiktok"),
+    ]),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -791,39 +687,19 @@ AREAS: dict[str, dict[str, Any]] = {
         "titles": {
             "junior": ["Junior data analyst", "Data analyst intern", "Research assistant"],
             "mid": ["Data analyst", "Data scientist", "Analytics engineer", "BI developer"],
-            "senior": [
-                "Lead data scientist",
-                "Head of analytics",
-                "Principal data engineer",
-                "Data science manager",
-            ],
+            "senior": ["Lead data scientist", "Head of analytics", "Principal data engineer",
+                       "Data science manager"],
         },
         "orgs": ["Open Data Lab", "CityStats", "Harbor Insurance", "Greenfield Retail"],
-        "have": [
-            "Data analysis",
-            "SQL",
-            "Data visualization",
-            "Statistics",
-            "Excel & spreadsheets",
-            "Python",
-            "Dashboards",
-            "Machine learning",
-            "Data engineering",
-        ],
-        "want": [
-            "Machine learning",
-            "Public speaking",
-            "Storytelling",
-            "Product management",
-            "Data engineering",
-            "Cloud infrastructure",
-            "Python",
-            "Statistics",
-        ],
+        "have": ["Data analysis", "SQL", "Data visualization", "Statistics",
+                 "Excel & spreadsheets", "Python", "Dashboards", "Machine learning",
+                 "Data engineering"],
+        "want": ["Machine learning", "Public speaking", "Storytelling", "Product management",
+                 "Data engineering", "Cloud infrastructure", "Python", "Statistics"],
         "goals": [
             "Build a dashboard my team actually uses and explain it in our monthly review.",
-            "Write SQL confidently enough to answer my own questions without waiting for "
-            "the data team.",
+            "Write SQL confidently enough to answer my own questions without waiting for the "
+            "data team.",
             "Ship my first machine learning model to production and keep an eye on it.",
             "Move from reporting to analysis: recommend decisions, not just numbers.",
             "Prepare for and pass interviews for a data scientist role.",
@@ -834,34 +710,15 @@ AREAS: dict[str, dict[str, Any]] = {
         "desc": "software engineering",
         "titles": {
             "junior": ["Junior developer", "Software engineering apprentice", "QA tester"],
-            "mid": [
-                "Software engineer",
-                "Backend developer",
-                "Frontend developer",
-                "DevOps engineer",
-            ],
+            "mid": ["Software engineer", "Backend developer", "Frontend developer",
+                    "DevOps engineer"],
             "senior": ["Staff engineer", "Engineering manager", "Principal engineer", "CTO"],
         },
         "orgs": ["Pixelforge", "Codeworks Cooperative", "Nimbus Cloud", "Stackline"],
-        "have": [
-            "Python",
-            "JavaScript",
-            "Web development",
-            "Git & version control",
-            "API design",
-            "Testing & QA",
-            "Cloud infrastructure",
-            "Cybersecurity basics",
-        ],
-        "want": [
-            "Public speaking",
-            "Product management",
-            "Machine learning",
-            "Data analysis",
-            "Writing",
-            "API design",
-            "Cloud infrastructure",
-        ],
+        "have": ["Python", "JavaScript", "Web development", "Git & version control",
+                 "API design", "Testing & QA", "Cloud infrastructure", "Cybersecurity basics"],
+        "want": ["Public speaking", "Product management", "Machine learning", "Data analysis",
+                 "Writing", "API design", "Cloud infrastructure"],
         "goals": [
             "Lead the design of a feature from the first sketch to the release.",
             "Get comfortable reviewing other people's code and giving useful feedback.",
@@ -878,26 +735,11 @@ AREAS: dict[str, dict[str, Any]] = {
             "senior": ["Head of product", "Design director", "Principal UX researcher"],
         },
         "orgs": ["Fable Apps", "Wayfinder", "Kora Fintech", "Civic Design Studio"],
-        "have": [
-            "Product management",
-            "UX research",
-            "UI design",
-            "Prototyping",
-            "Accessibility",
-            "Product strategy",
-            "Service design",
-            "Facilitation",
-            "Project management",
-        ],
-        "want": [
-            "Data analysis",
-            "SQL",
-            "Negotiation",
-            "Storytelling",
-            "Public speaking",
-            "Strategic planning",
-            "Dashboards",
-        ],
+        "have": ["Product management", "UX research", "UI design", "Prototyping",
+                 "Accessibility", "Product strategy", "Service design", "Facilitation",
+                 "Project management"],
+        "want": ["Data analysis", "SQL", "Negotiation", "Storytelling", "Public speaking",
+                 "Strategic planning", "Dashboards"],
         "goals": [
             "Run a round of user interviews on my own and turn them into a roadmap decision.",
             "Make the case for accessibility work to our leadership team.",
@@ -912,35 +754,13 @@ AREAS: dict[str, dict[str, Any]] = {
             "mid": ["Program officer", "Grants manager", "Community organizer", "M&E officer"],
             "senior": ["Executive director", "Development director", "Head of programs"],
         },
-        "orgs": [
-            "Clean Water Alliance",
-            "Bright Futures Foundation",
-            "Refugee Welcome Network",
-            "Community Food Bank",
-            "Literacy Now",
-            "Health For All Initiative",
-        ],
-        "have": [
-            "Grant writing",
-            "Fundraising",
-            "Volunteer management",
-            "Program evaluation",
-            "Community organizing",
-            "Impact measurement",
-            "Board governance",
-            "Partnerships",
-            "Budgeting & finance",
-        ],
-        "want": [
-            "Data analysis",
-            "Data visualization",
-            "Excel & spreadsheets",
-            "Storytelling",
-            "Public speaking",
-            "Strategic planning",
-            "Negotiation",
-            "Grant writing",
-        ],
+        "orgs": ["Clean Water Alliance", "Bright Futures Foundation", "Refugee Welcome Network",
+                 "Community Food Bank", "Literacy Now", "Health For All Initiative"],
+        "have": ["Grant writing", "Fundraising", "Volunteer management", "Program evaluation",
+                 "Community organizing", "Impact measurement", "Board governance",
+                 "Partnerships", "Budgeting & finance"],
+        "want": ["Data analysis", "Data visualization", "Excel & spreadsheets", "Storytelling",
+                 "Public speaking", "Strategic planning", "Negotiation", "Grant writing"],
         "goals": [
             "Write a grant proposal on my own and submit it to a major funder.",
             "Set up a simple monitoring and evaluation framework for our programs.",
@@ -957,23 +777,10 @@ AREAS: dict[str, dict[str, Any]] = {
             "senior": ["Head of communications", "Marketing director"],
         },
         "orgs": ["Signal & Story", "Public Voice Media", "Greenleaf Communications"],
-        "have": [
-            "Writing",
-            "Storytelling",
-            "Public speaking",
-            "Social media",
-            "Marketing",
-            "Personal branding",
-            "Facilitation",
-        ],
-        "want": [
-            "Data analysis",
-            "Dashboards",
-            "Negotiation",
-            "Product strategy",
-            "Fundraising",
-            "Data visualization",
-        ],
+        "have": ["Writing", "Storytelling", "Public speaking", "Social media", "Marketing",
+                 "Personal branding", "Facilitation"],
+        "want": ["Data analysis", "Dashboards", "Negotiation", "Product strategy",
+                 "Fundraising", "Data visualization"],
         "goals": [
             "Present our annual results on stage without reading from my notes.",
             "Build a content strategy based on data instead of guesswork.",
@@ -989,24 +796,11 @@ AREAS: dict[str, dict[str, Any]] = {
             "senior": ["Chief operating officer", "Head of people", "Operations director"],
         },
         "orgs": ["Atlas Logistics", "Unity Health Network", "City Council"],
-        "have": [
-            "Project management",
-            "Operations",
-            "People management",
-            "Hiring & interviewing",
-            "Budgeting & finance",
-            "Coaching",
-            "Decision making",
-            "Delegation",
-        ],
-        "want": [
-            "Strategic planning",
-            "Data analysis",
-            "Managing up",
-            "Negotiation",
-            "Cross-cultural communication",
-            "Dashboards",
-        ],
+        "have": ["Project management", "Operations", "People management",
+                 "Hiring & interviewing", "Budgeting & finance", "Coaching", "Decision making",
+                 "Delegation"],
+        "want": ["Strategic planning", "Data analysis", "Managing up", "Negotiation",
+                 "Cross-cultural communication", "Dashboards"],
         "goals": [
             "Delegate properly instead of doing everything myself.",
             "Run the budget cycle for my department with confidence.",
@@ -1015,36 +809,18 @@ AREAS: dict[str, dict[str, Any]] = {
     },
     "founder": {
         "weight": 7,
-        "desc": "building my own business",
+        "desc": "entrepreneurship",
         "titles": {
             "junior": ["Founder", "Freelance designer"],
             "mid": ["Founder", "Co-founder", "Freelance consultant"],
             "senior": ["Founder and CEO", "Serial entrepreneur", "Angel investor"],
         },
-        "orgs": [
-            "Mavuno Agritech",
-            "Tala Learning",
-            "Solace Care",
-            "Circuit Kids",
-            "Rootline Coffee",
-        ],
-        "have": [
-            "Entrepreneurship",
-            "Sales",
-            "Product strategy",
-            "Fundraising",
-            "Negotiation",
-            "Marketing",
-            "Budgeting & finance",
-        ],
-        "want": [
-            "People management",
-            "Hiring & interviewing",
-            "Data analysis",
-            "Delegation",
-            "Work-life balance",
-            "Sales",
-        ],
+        "orgs": ["Mavuno Agritech", "Tala Learning", "Solace Care", "Circuit Kids",
+                 "Rootline Coffee"],
+        "have": ["Entrepreneurship", "Sales", "Product strategy", "Fundraising", "Negotiation",
+                 "Marketing", "Budgeting & finance"],
+        "want": ["People management", "Hiring & interviewing", "Data analysis", "Delegation",
+                 "Work-life balance", "Sales"],
         "goals": [
             "Raise a first round of funding for my business.",
             "Hire and lead my first small team.",
@@ -1055,26 +831,13 @@ AREAS: dict[str, dict[str, Any]] = {
         "weight": 14,
         "desc": "my studies",
         "titles": {
-            "junior": [
-                "Computer science student",
-                "Economics student",
-                "Public health student",
-                "Bootcamp graduate",
-                "Career changer, former teacher",
-                "Recent graduate",
-            ],
+            "junior": ["Computer science student", "Economics student", "Public health student",
+                       "Bootcamp graduate", "Career changer, former teacher", "Recent graduate"],
         },
         "orgs": [],
         "have": ["Excel & spreadsheets", "Writing", "Python", "Data analysis", "Social media"],
-        "want": [
-            "SQL",
-            "Data visualization",
-            "Python",
-            "Data analysis",
-            "Public speaking",
-            "Web development",
-            "UX research",
-        ],
+        "want": ["SQL", "Data visualization", "Python", "Data analysis", "Public speaking",
+                 "Web development", "UX research"],
         "goals": [
             "Land my first job in data or tech.",
             "Build a portfolio of three projects I can talk about in interviews.",
@@ -1086,36 +849,14 @@ AREAS: dict[str, dict[str, Any]] = {
 
 # What people at each stage tend to want to grow, and what seniors tend to be good at.
 STAGE_WANTS = {
-    "junior": [
-        "Career planning",
-        "Interview preparation",
-        "Networking",
-        "Confidence building",
-        "Job search",
-        "Time management",
-        "Salary negotiation",
-    ],
-    "mid": [
-        "Leadership",
-        "Giving feedback",
-        "Managing up",
-        "Public speaking",
-        "Negotiation",
-        "Delegation",
-        "Work-life balance",
-        "Personal branding",
-    ],
+    "junior": ["Career planning", "Interview preparation", "Networking", "Confidence building",
+               "Job search", "Time management", "Salary negotiation"],
+    "mid": ["Leadership", "Giving feedback", "Managing up", "Public speaking", "Negotiation",
+            "Delegation", "Work-life balance", "Personal branding"],
     "senior": ["Coaching", "Strategic planning", "Work-life balance", "Public speaking"],
 }
-SENIOR_HAVES = [
-    "Coaching",
-    "Leadership",
-    "People management",
-    "Giving feedback",
-    "Strategic planning",
-    "Decision making",
-    "Hiring & interviewing",
-]
+SENIOR_HAVES = ["Coaching", "Leadership", "People management", "Giving feedback",
+                "Strategic planning", "Decision making", "Hiring & interviewing"]
 SENIOR_GOALS = [
     "Become a better coach for my own team.",
     "Step back from day-to-day delivery and delegate more.",
@@ -1145,7 +886,8 @@ WITHDRAW_NOTES = [
     "",
 ]
 CHALLENGES = [
-    "A colleague who used to be my peer now reports to me, and our first one-to-one was awkward.",
+    "A colleague who used to be my peer now reports to me, and our first one-to-one was "
+    "awkward.",
     "I had to tell a volunteer their work was not good enough and put it off for weeks.",
     "Two people on my team disagreed about priorities and both expected me to take their side.",
     "I was asked to announce a budget cut to my team and did not know how much to share.",
@@ -1159,31 +901,15 @@ COORDINATOR_NOTES = [
 ]
 
 DEMOGRAPHICS = [
-    (
-        "gender-identity",
-        "Gender identity",
-        "",
-        ["Woman", "Man", "Non-binary", "I use another term"],
-    ),
+    ("gender-identity", "Gender identity", "",
+     ["Woman", "Man", "Non-binary", "I use another term"]),
     ("age-range", "Age range", "", ["Under 25", "25-34", "35-44", "45-54", "55 or over"]),
-    (
-        "first-generation",
-        "Are you the first in your family to work in a professional role?",
-        "",
-        ["Yes", "No"],
-    ),
-    (
-        "disability",
-        "Do you consider yourself to have a disability or long-term condition?",
-        "Including conditions that are not visible.",
-        ["Yes", "No"],
-    ),
-    (
-        "caring-responsibilities",
-        "Do you have caring responsibilities?",
-        "For children, parents or other relatives.",
-        ["Yes", "No"],
-    ),
+    ("first-generation", "Are you the first in your family to work in a professional role?", "",
+     ["Yes", "No"]),
+    ("disability", "Do you consider yourself to have a disability or long-term condition?",
+     "Including conditions that are not visible.", ["Yes", "No"]),
+    ("caring-responsibilities", "Do you have caring responsibilities?",
+     "For children, parents or other relatives.", ["Yes", "No"]),
 ]
 AGE_BY_STAGE = {
     "junior": ["Under 25", "Under 25", "25-34", "35-44"],
@@ -1192,18 +918,17 @@ AGE_BY_STAGE = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Programs.
+# Programs: fields for create_program, intake questions
+# (key, text, help text, kind, options, required, audience) and onboarding items.
 # ---------------------------------------------------------------------------------------------
+Q, QA, OA = IntakeQuestion.Kind, IntakeQuestion.Audience, OnboardingItem.Audience
 SIX_MONTHS = "What do you want to be able to do in six months?"
-SIX_MONTHS_HELP = (
-    "Be concrete: a task you want to do alone, or a decision you want to be ready for."
-)
+SIX_MONTHS_HELP = "Be concrete: a task you want to do alone, or a decision to be ready for."
 HEAR_OPTIONS = ["A friend or colleague", "Social media", "My employer", "A community event"]
 
 PROGRAMS: list[dict[str, Any]] = [
     {
         "key": "plc",
-        "focus": Track.Kind.PEER,
         "weeks": 24,
         "fields": {
             "name": "Peer Learning Circles",
@@ -1234,80 +959,28 @@ PROGRAMS: list[dict[str, Any]] = [
             ),
         },
         "questions": [
-            (
-                "role",
-                "What do you do today?",
-                "Your role, your studies, or what you are between.",
-                IntakeQuestion.Kind.SHORT,
-                [],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "six_months",
-                SIX_MONTHS,
-                SIX_MONTHS_HELP,
-                IntakeQuestion.Kind.LONG,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "topic",
-                "Which circle topic would you like to join?",
-                "",
-                IntakeQuestion.Kind.SINGLE,
-                [
-                    "Getting into data",
-                    "Grant writing",
-                    "Public speaking",
-                    "Changing careers",
-                    "Starting a business",
-                ],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "formats",
-                "How would you like your circle to meet?",
-                "Choose all that suit you.",
-                IntakeQuestion.Kind.MULTIPLE,
-                ["Video call", "In person where possible", "Chat between meetings"],
-                False,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "confidence",
-                "How confident do you feel about your topic today?",
-                "1 = not at all, 5 = very confident.",
-                IntakeQuestion.Kind.SCALE,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "hear",
-                "How did you hear about us?",
-                "",
-                IntakeQuestion.Kind.SINGLE,
-                HEAR_OPTIONS,
-                False,
-                IntakeQuestion.Audience.ALL,
-            ),
+            ("role", "What do you do today?", "Your role, your studies, or what you are between.",
+             Q.SHORT, [], True, QA.ALL),
+            ("six_months", SIX_MONTHS, SIX_MONTHS_HELP, Q.LONG, [], True, QA.MENTEES),
+            ("topic", "Which circle topic would you like to join?", "", Q.SINGLE,
+             ["Getting into data", "Grant writing", "Public speaking", "Changing careers",
+              "Starting a business"], True, QA.ALL),
+            ("formats", "How would you like your circle to meet?", "Choose all that suit you.",
+             Q.MULTIPLE, ["Video call", "In person where possible", "Chat between meetings"],
+             False, QA.ALL),
+            ("confidence", "How confident do you feel about your topic today?",
+             "1 = not at all, 5 = very confident.", Q.SCALE, [], True, QA.MENTEES),
+            ("hear", "How did you hear about us?", "", Q.SINGLE, HEAR_OPTIONS, False, QA.ALL),
         ],
         "onboarding": [
-            ("Read the circle guide (10 minutes)", OnboardingItem.Audience.ALL),
-            ("Set your weekly availability on your profile", OnboardingItem.Audience.ALL),
-            ("Introduce yourself to your circle", OnboardingItem.Audience.MENTEES),
-            (
-                "Write down one thing you want to practice this cycle",
-                OnboardingItem.Audience.MENTEES,
-            ),
+            ("Read the circle guide (10 minutes)", OA.ALL),
+            ("Set your weekly availability on your profile", OA.ALL),
+            ("Introduce yourself to your circle", OA.MENTEES),
+            ("Write down one thing you want to practice this cycle", OA.MENTEES),
         ],
     },
     {
         "key": "wid",
-        "focus": Track.Kind.INTERMEDIATE,
         "weeks": 26,
         "fields": {
             "name": "Women in Data Mentoring",
@@ -1338,97 +1011,33 @@ PROGRAMS: list[dict[str, Any]] = [
             ),
         },
         "questions": [
-            (
-                "role",
-                "What is your current role?",
-                "",
-                IntakeQuestion.Kind.SHORT,
-                [],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "six_months",
-                SIX_MONTHS,
-                SIX_MONTHS_HELP,
-                IntakeQuestion.Kind.LONG,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "mentor_experience",
-                "What experience would you bring to a mentee?",
-                "",
-                IntakeQuestion.Kind.LONG,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTORS,
-            ),
-            (
-                "areas",
-                "Which areas of data interest you most?",
-                "Choose all that apply.",
-                IntakeQuestion.Kind.MULTIPLE,
-                [
-                    "Analytics and BI",
-                    "Data science and ML",
-                    "Data engineering",
-                    "Data for social good",
-                    "Moving into management",
-                ],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "time",
-                "How much time can you give each month?",
-                "",
-                IntakeQuestion.Kind.SINGLE,
-                ["1-2 hours", "3-4 hours", "5 hours or more"],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "confidence",
-                "How confident do you feel in your data skills today?",
-                "1 = not at all, 5 = very confident.",
-                IntakeQuestion.Kind.SCALE,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "feedback_comfort",
-                "How comfortable are you giving feedback on technical work?",
-                "1 = not yet, 5 = very comfortable.",
-                IntakeQuestion.Kind.SCALE,
-                [],
-                False,
-                IntakeQuestion.Audience.MENTORS,
-            ),
-            (
-                "anything",
-                "Is there anything you would like the coordinators to know?",
-                "",
-                IntakeQuestion.Kind.LONG,
-                [],
-                False,
-                IntakeQuestion.Audience.ALL,
-            ),
+            ("role", "What is your current role?", "", Q.SHORT, [], True, QA.ALL),
+            ("six_months", SIX_MONTHS, SIX_MONTHS_HELP, Q.LONG, [], True, QA.MENTEES),
+            ("mentor_experience", "What experience would you bring to a mentee?", "", Q.LONG, [],
+             True, QA.MENTORS),
+            ("areas", "Which areas of data interest you most?", "Choose all that apply.",
+             Q.MULTIPLE, ["Analytics and BI", "Data science and ML", "Data engineering",
+                          "Data for social good", "Moving into management"], True, QA.ALL),
+            ("time", "How much time can you give each month?", "", Q.SINGLE,
+             ["1-2 hours", "3-4 hours", "5 hours or more"], True, QA.ALL),
+            ("confidence", "How confident do you feel in your data skills today?",
+             "1 = not at all, 5 = very confident.", Q.SCALE, [], True, QA.MENTEES),
+            ("feedback_comfort", "How comfortable are you giving feedback on technical work?",
+             "1 = not yet, 5 = very comfortable.", Q.SCALE, [], False, QA.MENTORS),
+            ("anything", "Is there anything you would like the coordinators to know?", "",
+             Q.LONG, [], False, QA.ALL),
         ],
         "onboarding": [
-            ("Read the program guide and code of conduct", OnboardingItem.Audience.ALL),
-            ("Complete your skills and availability", OnboardingItem.Audience.ALL),
-            ("Join the kick-off session", OnboardingItem.Audience.ALL),
-            ("Write down three goals for the cohort", OnboardingItem.Audience.MENTEES),
-            ("Watch the 20-minute mentor training", OnboardingItem.Audience.MENTORS),
-            ("Read 'How to run a first meeting'", OnboardingItem.Audience.MENTORS),
+            ("Read the program guide and code of conduct", OA.ALL),
+            ("Complete your skills and availability", OA.ALL),
+            ("Join the kick-off session", OA.ALL),
+            ("Write down three goals for the cohort", OA.MENTEES),
+            ("Watch the 20-minute mentor training", OA.MENTORS),
+            ("Read 'How to run a first meeting'", OA.MENTORS),
         ],
     },
     {
         "key": "el",
-        "focus": Track.Kind.LEADERSHIP,
         "weeks": 39,
         "fields": {
             "name": "Emerging Leaders",
@@ -1459,133 +1068,79 @@ PROGRAMS: list[dict[str, Any]] = [
             ),
         },
         "questions": [
-            (
-                "role",
-                "What is your current role?",
-                "",
-                IntakeQuestion.Kind.SHORT,
-                [],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "six_months",
-                SIX_MONTHS,
-                SIX_MONTHS_HELP,
-                IntakeQuestion.Kind.LONG,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "challenge",
-                "Describe a leadership situation you found hard recently.",
-                "",
-                IntakeQuestion.Kind.LONG,
-                [],
-                False,
-                IntakeQuestion.Audience.MENTEES,
-            ),
-            (
-                "mentor_experience",
-                "What kind of leaders have you helped grow before?",
-                "",
-                IntakeQuestion.Kind.LONG,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTORS,
-            ),
-            (
-                "team",
-                "How many people do you lead today?",
-                "",
-                IntakeQuestion.Kind.SINGLE,
-                ["Nobody yet", "1-3", "4-10", "More than 10"],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "focus",
-                "Which themes matter most to you?",
-                "Choose up to three.",
-                IntakeQuestion.Kind.MULTIPLE,
-                [
-                    "Delegation",
-                    "Giving feedback",
-                    "Hard conversations",
-                    "Strategy",
-                    "Managing up",
-                    "Leading without authority",
-                ],
-                True,
-                IntakeQuestion.Audience.ALL,
-            ),
-            (
-                "readiness",
-                "How ready do you feel to lead a team of five?",
-                "1 = not yet, 5 = ready today.",
-                IntakeQuestion.Kind.SCALE,
-                [],
-                True,
-                IntakeQuestion.Audience.MENTEES,
-            ),
+            ("role", "What is your current role?", "", Q.SHORT, [], True, QA.ALL),
+            ("six_months", SIX_MONTHS, SIX_MONTHS_HELP, Q.LONG, [], True, QA.MENTEES),
+            ("challenge", "Describe a leadership situation you found hard recently.", "", Q.LONG,
+             [], False, QA.MENTEES),
+            ("mentor_experience", "What kind of leaders have you helped grow before?", "",
+             Q.LONG, [], True, QA.MENTORS),
+            ("team", "How many people do you lead today?", "", Q.SINGLE,
+             ["Nobody yet", "1-3", "4-10", "More than 10"], True, QA.ALL),
+            ("focus", "Which themes matter most to you?", "Choose up to three.", Q.MULTIPLE,
+             ["Delegation", "Giving feedback", "Hard conversations", "Strategy", "Managing up",
+              "Leading without authority"], True, QA.ALL),
+            ("readiness", "How ready do you feel to lead a team of five?",
+             "1 = not yet, 5 = ready today.", Q.SCALE, [], True, QA.MENTEES),
         ],
         "onboarding": [
-            ("Sign the participation agreement", OnboardingItem.Audience.ALL),
-            ("Add the nine workshop dates to your calendar", OnboardingItem.Audience.ALL),
-            ("Complete the leadership self-assessment", OnboardingItem.Audience.MENTEES),
-            ("Read the mentor handbook", OnboardingItem.Audience.MENTORS),
+            ("Sign the participation agreement", OA.ALL),
+            ("Add the nine workshop dates to your calendar", OA.ALL),
+            ("Complete the leadership self-assessment", OA.MENTEES),
+            ("Read the mentor handbook", OA.MENTORS),
         ],
     },
 ]
 
-# Who is in each cohort: (phase, track kind, role, status, how many).
-P, I, L = Track.Kind.PEER, Track.Kind.INTERMEDIATE, Track.Kind.LEADERSHIP
+# Who is in each cohort: (phase, track kind, role, status, how many). The most particular
+# program comes first, so it still finds the members it is looking for.
+TP, TI, TL = Track.Kind.PEER, Track.Kind.INTERMEDIATE, Track.Kind.LEADERSHIP
 PEER, MENTOR, MENTEE = Role.PEER, Role.MENTOR, Role.MENTEE
 S = Status
 COHORT_PLAN: dict[str, list[tuple[str, str, str, str, int]]] = {
-    "plc": [
-        ("past", P, PEER, S.COMPLETED, 30),
-        ("past", P, PEER, S.WITHDRAWN, 6),
-        ("current", P, PEER, S.ACTIVE, 32),
-        ("current", P, PEER, S.APPROVED, 12),
-        ("current", P, PEER, S.WITHDRAWN, 4),
-    ],
     "wid": [
-        ("past", I, MENTOR, S.COMPLETED, 11),
-        ("past", I, MENTOR, S.WITHDRAWN, 1),
-        ("past", I, MENTEE, S.COMPLETED, 22),
-        ("past", I, MENTEE, S.WITHDRAWN, 3),
-        ("past", I, MENTEE, S.DECLINED, 6),
-        ("past", L, MENTOR, S.COMPLETED, 3),
-        ("past", L, MENTEE, S.COMPLETED, 6),
-        ("past", L, MENTEE, S.WITHDRAWN, 1),
-        ("current", I, MENTOR, S.ACTIVE, 13),
-        ("current", I, MENTOR, S.APPROVED, 2),
-        ("current", I, MENTOR, S.APPLIED, 4),
-        ("current", I, MENTEE, S.ACTIVE, 23),
-        ("current", I, MENTEE, S.APPROVED, 5),
-        ("current", I, MENTEE, S.APPLIED, 14),
-        ("current", I, MENTEE, S.WAITLISTED, 8),
-        ("current", I, MENTEE, S.DECLINED, 5),
-        ("current", I, MENTEE, S.WITHDRAWN, 3),
-        ("current", L, MENTOR, S.ACTIVE, 4),
-        ("current", L, MENTEE, S.ACTIVE, 7),
-        ("current", L, MENTEE, S.APPLIED, 3),
+        ("past", TI, MENTOR, S.COMPLETED, 11),
+        ("past", TI, MENTOR, S.WITHDRAWN, 1),
+        ("past", TI, MENTEE, S.COMPLETED, 22),
+        ("past", TI, MENTEE, S.WITHDRAWN, 3),
+        ("past", TI, MENTEE, S.DECLINED, 6),
+        ("past", TL, MENTOR, S.COMPLETED, 3),
+        ("past", TL, MENTEE, S.COMPLETED, 6),
+        ("past", TL, MENTEE, S.WITHDRAWN, 1),
+        ("current", TI, MENTOR, S.ACTIVE, 13),
+        ("current", TI, MENTOR, S.APPROVED, 2),
+        ("current", TI, MENTOR, S.APPLIED, 4),
+        ("current", TI, MENTEE, S.ACTIVE, 23),
+        ("current", TI, MENTEE, S.APPROVED, 5),
+        ("current", TI, MENTEE, S.APPLIED, 14),
+        ("current", TI, MENTEE, S.WAITLISTED, 8),
+        ("current", TI, MENTEE, S.DECLINED, 5),
+        ("current", TI, MENTEE, S.WITHDRAWN, 3),
+        ("current", TL, MENTOR, S.ACTIVE, 4),
+        ("current", TL, MENTEE, S.ACTIVE, 7),
+        ("current", TL, MENTEE, S.APPLIED, 3),
     ],
     "el": [
-        ("past", L, MENTOR, S.COMPLETED, 8),
-        ("past", L, MENTEE, S.COMPLETED, 18),
-        ("past", L, MENTEE, S.WITHDRAWN, 3),
-        ("current", L, MENTOR, S.ACTIVE, 9),
-        ("current", L, MENTOR, S.APPROVED, 2),
-        ("current", L, MENTEE, S.ACTIVE, 16),
-        ("current", L, MENTEE, S.APPROVED, 4),
-        ("current", L, MENTEE, S.WITHDRAWN, 2),
-        ("current", I, MENTOR, S.ACTIVE, 1),
-        ("current", I, MENTEE, S.ACTIVE, 2),
+        ("past", TL, MENTOR, S.COMPLETED, 8),
+        ("past", TL, MENTEE, S.COMPLETED, 18),
+        ("past", TL, MENTEE, S.WITHDRAWN, 3),
+        ("current", TL, MENTOR, S.ACTIVE, 9),
+        ("current", TL, MENTOR, S.APPROVED, 2),
+        ("current", TL, MENTEE, S.ACTIVE, 16),
+        ("current", TL, MENTEE, S.APPROVED, 4),
+        ("current", TL, MENTEE, S.WITHDRAWN, 2),
+        ("current", TI, MENTOR, S.ACTIVE, 1),
+        ("current", TI, MENTEE, S.ACTIVE, 2),
+    ],
+    "plc": [
+        ("past", TP, PEER, S.COMPLETED, 30),
+        ("past", TP, PEER, S.WITHDRAWN, 6),
+        ("current", TP, PEER, S.ACTIVE, 32),
+        ("current", TP, PEER, S.APPROVED, 12),
+        ("current", TP, PEER, S.WITHDRAWN, 4),
     ],
 }
+# fmt: on
+ADMISSION = {spec["key"]: spec["fields"]["admission"] for spec in PROGRAMS}
 
 
 @dataclass
@@ -1616,27 +1171,65 @@ class Person:
     demographics: dict[str, str] = field(default_factory=dict)
     sparse: bool = False
     is_staff: bool = False
+    # Their first and last own move in a program (applying, withdrawing).
     first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
     pk: int | None = None
 
 
 @dataclass
 class Planned:
+    """A membership decided before anything is written."""
+
     person: Person
     program: str
     phase: str
     track: str
     role: str
     status: str
-    path: list[str] = field(default_factory=list)
-    times: list[dt.datetime] = field(default_factory=list)
     capacity: int | None = None
     graduate: bool = False
+    path: list[str] = field(default_factory=list)
+    times: list[dt.datetime] = field(default_factory=list)
     pk: int | None = None
+
+    @property
+    def automatic(self) -> bool:
+        """Admitted without review: open and invite-only programs, and graduates."""
+        return self.graduate or ADMISSION[self.program] != Program.Admission.APPROVAL
 
 
 def _ascii(text: str) -> str:
     return slugify(unicodedata.normalize("NFKD", text)).replace("-", "")
+
+
+PROPER = {"Python", "JavaScript", "Excel", "Git", "DevOps"}
+
+
+@contextmanager
+def keep_timestamps(*models) -> Iterator[None]:
+    """Let bulk_create keep the created_at/updated_at we set, instead of stamping the present."""
+    fields = [
+        (f, f.auto_now, f.auto_now_add)
+        for model in models
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for f, _now, _add in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, now, add in fields:
+            f.auto_now, f.auto_now_add = now, add
+
+
+def _lower(text: str) -> str:
+    """Lowercase a title or skill for the middle of a sentence, keeping names and acronyms."""
+    first = text.split()[0]
+    if first in PROPER or first.isupper():
+        return text
+    return text[0].lower() + text[1:]
 
 
 class Command(BaseCommand):
@@ -1650,7 +1243,7 @@ class Command(BaseCommand):
             counts = Seeder(random.Random(SEED)).run()
         summary = ", ".join(f"{n} {label}" for label, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
-        self.stdout.write(f"Sign in with any of these, password {PASSWORD}:")
+        self.stdout.write(f"Sign in with any of these, password {PASSWORD}")
         for email, what in [
             (COORDINATOR_EMAIL, "coordinator of the three programs"),
             (MENTOR_EMAIL, "active mentor in Women in Data Mentoring"),
@@ -1671,24 +1264,24 @@ class Seeder:
         self.names: set[str] = set()
         self.planned: list[Planned] = []
         self.busy: dict[str, set[str]] = {"past": set(), "current": set()}
-
-    # -- people -----------------------------------------------------------------------------
+        self.graduates: list[Planned] = []
+        self.cohorts = self.plan_cohorts()
 
     def run(self) -> dict[str, int]:
         demo = self.demo_people()
         locales = list(LOCALES)
         weights = [LOCALES[k]["weight"] for k in locales]
-        for _i in range(MEMBERS):
-            self.people.append(self.person(self.rng.choices(locales, weights)[0]))
-        self.people[:0] = demo.values()
+        members = [self.person(self.rng.choices(locales, weights)[0]) for _i in range(MEMBERS)]
+        self.people = [*demo.values(), *members]
         self.plan_memberships(demo)
         self.write_people()
-        skills = self.write_taxonomy()
-        self.write_skills(skills)
+        self.write_skills(self.write_taxonomy())
         self.write_demographics()
         coordinator = User.objects.get(email=COORDINATOR_EMAIL)
         programs = self.write_programs(coordinator)
         self.write_memberships(programs, coordinator)
+        self.write_invitations(programs, coordinator)
+        self.add_co_coordinator(programs["wid"]["program"], coordinator)
         return {
             "members": User.objects.count(),
             "skills": Skill.objects.count(),
@@ -1699,6 +1292,8 @@ class Seeder:
             "intake answers": IntakeAnswer.objects.count(),
             "invitations": Invitation.objects.count(),
         }
+
+    # -- people -----------------------------------------------------------------------------
 
     def unique_email(self, local: str, domain: str) -> str:
         email, n = f"{local}@{domain}", 1
@@ -1723,18 +1318,13 @@ class Seeder:
         city, country, tz, native = rng.choice(loc["cities"])
 
         area = rng.choices(list(AREAS), [a["weight"] for a in AREAS.values()])[0]
-        if area == "student":
-            seniority = "junior"
-        else:
+        seniority = "junior"
+        if area != "student":
             seniority = rng.choices(["junior", "mid", "senior"], [30, 38, 32])[0]
-        years = {
-            "junior": rng.randint(0, 3),
-            "mid": rng.randint(4, 9),
-            "senior": rng.randint(10, 25),
-        }[seniority]
+        low, high = {"junior": (0, 3), "mid": (4, 9), "senior": (10, 25)}[seniority]
         title = rng.choice(AREAS[area]["titles"][seniority])
-        partner_odds = {"junior": 0.15, "mid": 0.35, "senior": 0.45}[seniority]
         domain = rng.choice(["example.org", "example.com", "example.net"])
+        partner_odds = {"junior": 0.15, "mid": 0.35, "senior": 0.45}[seniority]
         if area == "student":
             org = rng.choice([f"University of {city}", f"{city} Community College"])
             if "student" not in title:
@@ -1757,7 +1347,7 @@ class Seeder:
             tz=tz,
             area=area,
             seniority=seniority,
-            years=years,
+            years=rng.randint(low, high),
             title=title,
             org=org,
         )
@@ -1794,7 +1384,7 @@ class Seeder:
         low, high = {"junior": (1, 3), "mid": (2, 4), "senior": (3, 5)}[p.seniority]
         haves = rng.sample(area["have"], min(len(area["have"]), rng.randint(3, 5)))
         if p.seniority == "senior":
-            haves += rng.sample(SENIOR_HAVES, 2)
+            haves += [s for s in rng.sample(SENIOR_HAVES, 2) if s not in haves]
         for name in haves:
             p.have[name] = rng.randint(low, high)
         wants = [s for s in area["want"] + STAGE_WANTS[p.seniority] if s not in p.have]
@@ -1816,56 +1406,55 @@ class Seeder:
         have = sorted(p.have, key=lambda s: -p.have[s])
         wants = list(p.want)
         hobby = rng.choice(HOBBIES)
+        where = f" at {p.org}" if p.org else ""
         if p.area == "student":
             p.bio = (
-                f"{p.title} based in {p.city}. I am curious about {wants[0].lower()} and "
+                f"{p.title} based in {p.city}. I am curious about {_lower(wants[0])} and "
                 f"looking for people to learn with. {hobby}"
             )
         elif p.seniority == "junior":
             p.bio = (
-                f"Early in my career in {AREAS[p.area]['desc']}, currently {p.title.lower()}"
-                f"{' at ' + p.org if p.org else ''}. I enjoy {have[0].lower()} and want to get "
-                f"better at {wants[0].lower()}. {hobby}"
+                f"Early in my career in {AREAS[p.area]['desc']}, currently {_lower(p.title)}"
+                f"{where}. I enjoy {_lower(have[0])} and want to get better at "
+                f"{_lower(wants[0])}. {hobby}"
             )
         else:
-            span = f"{p.years} years" if p.years > 1 else "a few years"
+            span = f"{p.years} years in {AREAS[p.area]['desc']}"
             p.bio = rng.choice(
                 [
-                    f"{span.capitalize()} in {AREAS[p.area]['desc']}, now {p.title.lower()}. "
-                    f"People come to me for {have[0].lower()} and {have[1].lower()}. {hobby}",
-                    f"I work on {have[0].lower()} and {have[1].lower()}"
-                    f"{' at ' + p.org if p.org else ''}, based in {p.city}. {hobby}",
+                    f"{span}, now {_lower(p.title)}. People come to me for {_lower(have[0])} "
+                    f"and {_lower(have[1])}. {hobby}",
+                    f"I work on {_lower(have[0])} and {_lower(have[1])}{where}, from {p.city}. "
+                    f"{span} so far. {hobby}",
                 ]
             )
-        goals = SENIOR_GOALS if p.seniority == "senior" else AREAS[p.area]["goals"]
-        p.goal = rng.choice(goals)
+        p.goal = rng.choice(SENIOR_GOALS if p.seniority == "senior" else AREAS[p.area]["goals"])
         if p.seniority == "senior":
             p.objectives = (
-                f"I would like to help others with {have[0].lower()} and {have[1].lower()}. "
+                f"I would like to help others with {_lower(have[0])} and {_lower(have[1])}. "
                 f"For myself: {p.goal[0].lower()}{p.goal[1:]}"
             )
         else:
-            p.objectives = (
-                f"{p.goal} I would especially like help with {wants[0].lower()}"
-                f"{' and ' + wants[1].lower() if len(wants) > 1 else ''}."
-            )
+            also = f" and {_lower(wants[1])}" if len(wants) > 1 else ""
+            p.objectives = f"{p.goal} I would especially like help with {_lower(wants[0])}{also}."
         p.styles = {
             "meeting_structure": rng.choice(MeetingStructure.values),
             "feedback_style": rng.choices(FeedbackStyle.values, [55, 45])[0],
             "conversation_mode": rng.choices(ConversationMode.values, [65, 35])[0],
             "learning_style": rng.choice(LearningStyle.values),
         }
-        formats = [Format.VIDEO] if rng.random() < 0.85 else []
+        formats = [Format.VIDEO.value] if rng.random() < 0.85 else []
         for fmt, odds in [(Format.ASYNC, 0.45), (Format.PHONE, 0.25), (Format.IN_PERSON, 0.2)]:
             if rng.random() < odds:
-                formats.append(fmt)
-        p.formats = [str(f) for f in formats] or [Format.ASYNC.value]
+                formats.append(fmt.value)
+        p.formats = formats or [Format.ASYNC.value]
         if rng.random() < 0.35:
             slug = _ascii(p.display_name)
             p.links = [rng.choice([f"https://{slug}.example.com", f"https://example.org/~{slug}"])]
         p.windows = self.windows()
 
     def windows(self) -> list[tuple[int, dt.time, dt.time]]:
+        """Weekly windows in the member's own time zone, at most one a day."""
         rng = self.rng
         patterns = [
             ([0, 1, 2, 3], [(18, 0, 20, 0), (18, 30, 20, 0), (19, 0, 21, 0)]),
@@ -1888,17 +1477,14 @@ class Seeder:
         rng = self.rng
         if rng.random() > 0.65:
             return
+        genders = {"woman": "Woman", "man": "Man", "nonbinary": "Non-binary"}
         values = {
-            "gender-identity": {"woman": "Woman", "man": "Man", "nonbinary": "Non-binary"}[
-                p.gender
-            ],
+            "gender-identity": genders[p.gender] if rng.random() > 0.03 else "I use another term",
             "age-range": rng.choice(AGE_BY_STAGE[p.seniority]),
             "first-generation": "Yes" if rng.random() < 0.4 else "No",
             "disability": "Yes" if rng.random() < 0.12 else "No",
             "caring-responsibilities": "Yes" if rng.random() < 0.3 else "No",
         }
-        if rng.random() < 0.03:
-            values["gender-identity"] = "I use another term"
         for key, value in values.items():
             if rng.random() < 0.85:
                 p.demographics[key] = PREFER_NOT_TO_SAY if rng.random() < 0.07 else value
@@ -1907,8 +1493,7 @@ class Seeder:
         p.sparse = True
         p.pronouns = p.headline = p.bio = p.objectives = ""
         p.styles, p.formats, p.links, p.windows = {}, [], [], []
-        p.have, p.want, p.demographics = {}, {}, {}
-        p.languages = {}
+        p.have, p.want, p.demographics, p.languages = {}, {}, {}, {}
         if self.rng.random() < 0.5:
             p.tz = ""
 
@@ -1977,17 +1562,17 @@ class Seeder:
                 "me. Chess, cycling and far too many podcasts."
             ),
             objectives=(
-                "I would like to help others with SQL, statistics and getting their first "
-                "model into production. For myself: become a better coach for my own team."
+                "I would like to help others with SQL, statistics and getting a first model "
+                "into production. For myself: become a better coach for my own team."
             ),
             languages={"en": NATIVE, "hi": FLUENT, "ta": CONVERSATIONAL},
             have={
                 "SQL": 5,
                 "Python": 5,
                 "Statistics": 5,
+                "Data analysis": 5,
                 "Data visualization": 4,
                 "Machine learning": 4,
-                "Data analysis": 5,
                 "Coaching": 4,
                 "Leadership": 4,
                 "Public speaking": 3,
@@ -2019,18 +1604,14 @@ class Seeder:
             ),
             goal="Build a dashboard my team actually uses and explain it in our monthly review.",
             languages={"es": NATIVE, "en": FLUENT, "fr": BASIC},
-            have={
-                "Excel & spreadsheets": 4,
-                "Data analysis": 2,
-                "Statistics": 3,
-                "Public speaking": 3,
-            },
+            have={"Excel & spreadsheets": 4, "Data analysis": 2, "Statistics": 3},
             want={
                 "SQL": (2, 4),
                 "Data visualization": (2, 4),
                 "Python": (1, 3),
                 "Confidence building": (2, 4),
             },
+            demographics={"gender-identity": "Woman", "age-range": "25-34"},
         )
         admin = Person(
             email=ADMIN_EMAIL,
@@ -2051,13 +1632,13 @@ class Seeder:
             have={"Cloud infrastructure": 5, "Cybersecurity basics": 4, "Python": 4},
             is_staff=True,
         )
+        people = {"coordinator": coordinator, "mentor": mentor, "mentee": mentee, "admin": admin}
         styles = [
             ("agenda", "direct", "live", "doing"),
             ("mix", "direct", "live", "discussing"),
             ("mix", "gentle", "written", "doing"),
             ("flow", "gentle", "live", "reading"),
         ]
-        people = {"coordinator": coordinator, "mentor": mentor, "mentee": mentee, "admin": admin}
         for p, (meeting, feedback, mode, learning) in zip(people.values(), styles, strict=True):
             self.emails.add(p.email)
             self.names.add(p.display_name)
@@ -2074,59 +1655,76 @@ class Seeder:
                 (3, dt.time(12, 30), dt.time(13, 30)),
                 (5, dt.time(10, 0), dt.time(12, 0)),
             ]
-        mentee.demographics = {
-            "gender-identity": "Woman",
-            "age-range": "25-34",
-            "first-generation": "Yes",
-        }
         return people
 
-    # -- memberships, planned before anything is written --------------------------------------
+    # -- memberships, planned before anything is written ------------------------------------
+
+    def plan_cohorts(self) -> dict[tuple[str, str], Cohort]:
+        """Each program's past and current cohort, saved once their program exists."""
+        cohorts = {}
+        for offset, spec in enumerate(PROGRAMS):
+            # Current cohorts started a few weeks ago and keep a rolling intake open.
+            start = self.today - dt.timedelta(days=21 - 7 * offset)
+            for phase, starts in [("past", start - dt.timedelta(days=364)), ("current", start)]:
+                closes = starts - dt.timedelta(days=7)
+                if phase == "current":
+                    closes = self.today + dt.timedelta(days=21)
+                cohorts[spec["key"], phase] = Cohort(
+                    name=f"{starts:%B %Y} cohort",
+                    applications_open=starts - dt.timedelta(days=30),
+                    applications_close=closes,
+                    starts_on=starts,
+                    ends_on=starts + dt.timedelta(weeks=spec["weeks"]),
+                )
+        return cohorts
 
     def plan_memberships(self, demo: dict[str, Person]) -> None:
-        mentor, mentee = demo["mentor"], demo["mentee"]
+        rng, mentor, mentee = self.rng, demo["mentor"], demo["mentee"]
         for p in [demo["coordinator"], demo["admin"]]:
             self.busy["past"].add(p.email)
             self.busy["current"].add(p.email)
-        self.add_plan(mentor, "wid", "past", I, MENTOR, S.COMPLETED, capacity=2)
-        self.add_plan(mentor, "wid", "current", I, MENTOR, S.ACTIVE, capacity=3)
-        self.add_plan(mentee, "plc", "past", P, PEER, S.COMPLETED)
-        self.add_plan(mentee, "wid", "current", I, MENTEE, S.ACTIVE)
+        self.add_plan(mentor, "wid", "past", TI, MENTOR, S.COMPLETED, capacity=2)
+        self.add_plan(mentor, "wid", "current", TI, MENTOR, S.ACTIVE, capacity=3)
+        self.add_plan(mentee, "plc", "past", TP, PEER, S.COMPLETED)
+        self.add_plan(mentee, "wid", "current", TI, MENTEE, S.ACTIVE)
 
-        for program, rows in COHORT_PLAN.items():
-            for phase, track, role, status, count in rows:
-                for _i in range(count):
-                    person = self.pick(program, phase, track, role)
-                    capacity = None
-                    if role == MENTOR:
-                        capacity = 1 if program == "el" else self.rng.choice([1, 2, 2, 3])
-                    self.add_plan(person, program, phase, track, role, status, capacity)
+        for phase in ["past", "current"]:
+            if phase == "current":
+                self.plan_graduates()
+            for program, rows in COHORT_PLAN.items():
+                for row_phase, track, role, status, count in rows:
+                    if row_phase != phase:
+                        continue
+                    for _i in range(count):
+                        capacity = None
+                        if role == MENTOR:
+                            capacity = 1 if program == "el" else rng.choice([1, 2, 2, 3])
+                        person = self.pick(program, phase, role)
+                        self.add_plan(person, program, phase, track, role, status, capacity)
 
-        # Graduates: mentees who completed the last Women in Data cohort, back as mentors.
+    def plan_graduates(self) -> None:
+        """Mentees who completed the last Women in Data cohort come back as mentors."""
         completed = [
             m
             for m in self.planned
             if m.program == "wid"
-            and m.phase == "past"
             and m.role == MENTEE
             and m.status == S.COMPLETED
             and m.person.email not in self.busy["current"]
-            and m.person.email != MENTEE_EMAIL
         ]
         self.graduates = self.rng.sample(completed, 4)
-        for source, status in zip(
-            self.graduates[:3], [S.ACTIVE, S.ACTIVE, S.APPROVED], strict=True
-        ):
+        for source, status in zip(self.graduates, [S.ACTIVE, S.ACTIVE, S.APPROVED], strict=False):
             person = source.person
-            person.have.update({s: min(5, lvl + 1) for s, lvl in person.have.items()})
-            self.add_plan(person, "wid", "current", I, MENTOR, status, capacity=1, graduate=True)
-        # The fourth has been invited and not answered yet.
-        self.pending_graduate = self.graduates[3]
+            person.have.update({s: min(5, level + 1) for s, level in person.have.items()})
+            self.add_plan(person, "wid", "current", TI, MENTOR, status, capacity=1, graduate=True)
+        # The fourth has been invited and has not answered yet: keep them out of current cohorts.
+        self.busy["current"].add(self.graduates[3].person.email)
 
-    def pick(self, program: str, phase: str, track: str, role: str) -> Person:
-        def base(p: Person) -> bool:
-            return not p.sparse and p.have and p.email not in self.busy[phase]
+    def pick(self, program: str, phase: str, role: str) -> Person:
+        def free(p: Person) -> bool:
+            return not p.sparse and bool(p.have) and p.email not in self.busy[phase]
 
+        # Who fits (strict), and who fits best (preferred most of the time).
         if program == "wid" and role == MENTEE:
             strict, prefer = (
                 lambda p: p.gender != "man" and p.seniority != "senior",
@@ -2135,17 +1733,17 @@ class Seeder:
         elif program == "wid":
             strict, prefer = (
                 lambda p: p.seniority != "junior" and p.area in {"data", "software", "product"},
-                lambda p: p.gender != "man",
+                lambda p: p.gender != "man" and p.area == "data",
             )
         elif role == MENTOR:
             strict, prefer = (lambda p: p.seniority == "senior", lambda p: p.years >= 12)
         elif role == MENTEE:
             strict, prefer = (lambda p: p.seniority == "mid", lambda p: p.area != "student")
         else:
-            strict, prefer = (lambda p: p.seniority != "senior", lambda p: True)
-        candidates = [p for p in self.people if base(p) and strict(p)]
+            strict, prefer = (lambda p: p.seniority != "senior", lambda p: p.seniority == "junior")
+        candidates = [p for p in self.people if free(p) and strict(p)]
         if not candidates:
-            candidates = [p for p in self.people if base(p)]
+            candidates = [p for p in self.people if free(p)]
         preferred = [p for p in candidates if prefer(p)]
         if preferred and self.rng.random() < 0.8:
             candidates = preferred
@@ -2163,12 +1761,16 @@ class Seeder:
         graduate: bool = False,
     ) -> None:
         self.busy[phase].add(person.email)
-        plan = Planned(person, program, phase, track, role, status, capacity=capacity)
-        plan.graduate = graduate
-        plan.path = self.path(status)
+        plan = Planned(person, program, phase, track, role, status, capacity, graduate)
+        plan.path = self.path(status, plan.automatic)
+        plan.times = self.schedule(plan, self.cohorts[program, phase])
+        own = [plan.times[0], plan.times[-1]] if status == S.WITHDRAWN else [plan.times[0]]
+        person.first_seen = min([*own, person.first_seen or own[0]])
+        person.last_seen = max([*own, person.last_seen or own[0]])
         self.planned.append(plan)
 
-    def path(self, status: str) -> list[str]:
+    def path(self, status: str, automatic: bool) -> list[str]:
+        """The statuses a membership went through to reach `status` (see states.py)."""
         rng = self.rng
         if status == S.WITHDRAWN:
             return rng.choice(
@@ -2178,7 +1780,8 @@ class Seeder:
                     [S.APPLIED, S.APPROVED, S.WITHDRAWN],
                 ]
             )
-        if status == S.ACTIVE and rng.random() < 0.1:
+        # Only reviewed programs have a waiting list.
+        if status == S.ACTIVE and not automatic and rng.random() < 0.1:
             return [S.APPLIED, S.WAITLISTED, S.APPROVED, S.ACTIVE]
         return {
             S.APPLIED: [S.APPLIED],
@@ -2193,35 +1796,40 @@ class Seeder:
         hour, minute = self.rng.randint(7, 20), self.rng.randint(0, 59)
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
 
-    def schedule(self, plan: Planned, cohort: Cohort, automatic: bool) -> list[dt.datetime]:
-        """Dates for each step of the path, in order, all in the past."""
+    def schedule(self, plan: Planned, cohort: Cohort) -> list[dt.datetime]:
+        """A time for each step of the path, in order, all before today."""
         rng, latest = self.rng, self.today - dt.timedelta(days=1)
+
+        def after(day: dt.date, low: int, high: int) -> dt.date:
+            high = max(0, min(high, (latest - day).days))
+            return day + dt.timedelta(days=rng.randint(min(low, high), high))
+
         first_day = cohort.applications_open
         last_day = min(cohort.applications_close, latest)
         if plan.path == [S.APPLIED]:
-            # Pending applications are recent.
+            # Applications still waiting for a decision are recent.
             first_day = max(first_day, latest - dt.timedelta(days=18))
         for _attempt in range(40):
             day = first_day + dt.timedelta(days=rng.randint(0, (last_day - first_day).days))
             days = [day]
             for step in plan.path[1:]:
                 prev = days[-1]
-                if step == S.APPROVED and automatic:
+                if step == S.APPROVED and plan.automatic:
                     days.append(prev)
                 elif step == S.ACTIVE:
                     days.append(max(cohort.starts_on, prev + dt.timedelta(days=1)))
                 elif step == S.COMPLETED:
-                    days.append(cohort.ends_on + dt.timedelta(days=rng.randint(1, 6)))
+                    days.append(after(cohort.ends_on, 1, 6))
                 elif step == S.WITHDRAWN:
-                    days.append(prev + dt.timedelta(days=rng.randint(5, 50)))
+                    days.append(after(prev, 5, 50))
                 else:
-                    days.append(prev + dt.timedelta(days=rng.randint(2, 9)))
+                    days.append(after(prev, 2, 9))
             if days[-1] <= latest:
                 break
             last_day = max(first_day, day - dt.timedelta(days=1))
         times = [self.moment(days[0])]
         for step, day in zip(plan.path[1:], days[1:], strict=True):
-            if step == S.APPROVED and automatic:
+            if step == S.APPROVED and plan.automatic:
                 times.append(times[-1] + dt.timedelta(seconds=1))
             else:
                 times.append(max(self.moment(day), times[-1] + dt.timedelta(minutes=5)))
@@ -2234,10 +1842,15 @@ class Seeder:
         hashed = make_password(PASSWORD)
         users = []
         for p in self.people:
-            joined = self.now - dt.timedelta(days=rng.randint(7, 500), minutes=rng.randint(0, 900))
-            seen = None if p.sparse and rng.random() < 0.6 else joined
-            if seen is not None and rng.random() < 0.75:
-                seen = self.now - dt.timedelta(days=rng.randint(0, 30), minutes=rng.randint(0, 900))
+            # Members signed up before their first application and came back after their last.
+            if p.first_seen:
+                joined = p.first_seen - dt.timedelta(days=rng.randint(2, 60))
+            else:
+                joined = self.now - dt.timedelta(days=rng.randint(7, 500), hours=rng.randint(0, 23))
+            since = p.last_seen or joined
+            seen = since + (self.now - since) * rng.random() ** 0.2
+            if p.sparse and rng.random() < 0.6:
+                seen = None
             users.append(
                 User(
                     email=p.email,
@@ -2257,6 +1870,7 @@ class Seeder:
             EmailAddress(user_id=p.pk, email=p.email, verified=True, primary=True)
             for p in self.people
         )
+        # bulk_create skips the post_save signal that makes profiles.
         Profile.objects.bulk_create(
             Profile(
                 user_id=p.pk,
@@ -2285,41 +1899,52 @@ class Seeder:
         )
 
     def write_taxonomy(self) -> dict[str, int]:
+        # ignore_conflicts: the organization may already have part of this taxonomy.
         SkillCategory.objects.bulk_create(
-            SkillCategory(name=name, order=i) for i, (name, _skills) in enumerate(TAXONOMY)
+            (SkillCategory(name=name, order=i) for i, (name, _skills) in enumerate(TAXONOMY)),
+            ignore_conflicts=True,
         )
         categories = dict(SkillCategory.objects.values_list("name", "id"))
         Skill.objects.bulk_create(
-            Skill(category_id=categories[cat], name=name, slug=slugify(name), synonyms=synonyms)
-            for cat, skills in TAXONOMY
-            for name, synonyms in skills
+            (
+                Skill(category_id=categories[cat], name=name, slug=slugify(name), synonyms=synonyms)
+                for cat, skills in TAXONOMY
+                for name, synonyms in skills
+            ),
+            ignore_conflicts=True,
         )
         return dict(Skill.objects.values_list("name", "id"))
 
     def write_skills(self, skills: dict[str, int]) -> None:
-        rows = []
-        for p in self.people:
-            for name, level in p.have.items():
-                rows.append(
-                    UserSkill(user_id=p.pk, skill_id=skills[name], kind=SkillKind.HAVE, level=level)
-                )
-            for name, (level, target) in p.want.items():
-                rows.append(
-                    UserSkill(
-                        user_id=p.pk,
-                        skill_id=skills[name],
-                        kind=SkillKind.WANT,
-                        level=level,
-                        target_level=target,
-                    )
-                )
+        rows = [
+            UserSkill(user_id=p.pk, skill_id=skills[name], kind=SkillKind.HAVE, level=level)
+            for p in self.people
+            for name, level in p.have.items()
+        ]
+        rows += [
+            UserSkill(
+                user_id=p.pk,
+                skill_id=skills[name],
+                kind=SkillKind.WANT,
+                level=level,
+                target_level=target,
+            )
+            for p in self.people
+            for name, (level, target) in p.want.items()
+        ]
         UserSkill.objects.bulk_create(rows)
 
     def write_demographics(self) -> None:
         questions = {}
         for order, (key, label, help_text, options) in enumerate(DEMOGRAPHICS):
-            questions[key] = DemographicQuestion.objects.create(
-                key=key, label=label, help_text=help_text, options=options, order=order
+            questions[key], _created = DemographicQuestion.objects.get_or_create(
+                key=key,
+                defaults={
+                    "label": label,
+                    "help_text": help_text,
+                    "options": options,
+                    "order": order,
+                },
             )
         DemographicAnswer.objects.bulk_create(
             DemographicAnswer(user_id=p.pk, question=questions[key], value=value)
@@ -2329,26 +1954,14 @@ class Seeder:
 
     def write_programs(self, coordinator: User) -> dict[str, dict[str, Any]]:
         programs = {}
-        for offset, spec in enumerate(PROGRAMS):
+        for spec in PROGRAMS:
             program = services.create_program(coordinator, **spec["fields"])
             weeks = dt.timedelta(weeks=spec["weeks"])
-            # Current cohorts started a few weeks ago and keep a rolling intake open.
-            start = self.today - dt.timedelta(days=21 - 7 * offset)
-            past_start = start - dt.timedelta(days=364)
             cohorts = {}
-            for phase, starts in [("past", past_start), ("current", start)]:
-                cohorts[phase] = Cohort.objects.create(
-                    program=program,
-                    name=f"{starts:%B %Y} cohort",
-                    applications_open=starts - dt.timedelta(days=30),
-                    applications_close=(
-                        self.today + dt.timedelta(days=21)
-                        if phase == "current"
-                        else starts - dt.timedelta(days=7)
-                    ),
-                    starts_on=starts,
-                    ends_on=starts + weeks,
-                )
+            for phase in ["past", "current"]:
+                cohort = cohorts[phase] = self.cohorts[spec["key"], phase]
+                cohort.program = program
+                cohort.save()
             Milestone.objects.bulk_create(
                 Milestone(cohort=cohort, name=name, due_on=cohort.starts_on + delta)
                 for cohort in cohorts.values()
@@ -2373,10 +1986,10 @@ class Seeder:
                     audience=audience,
                     order=order,
                 )
-            for order, (text, audience) in enumerate(spec["onboarding"]):
-                OnboardingItem.objects.create(
-                    program=program, text=text, audience=audience, order=order
-                )
+            OnboardingItem.objects.bulk_create(
+                OnboardingItem(program=program, text=text, audience=audience, order=order)
+                for order, (text, audience) in enumerate(spec["onboarding"])
+            )
             programs[spec["key"]] = {
                 "program": program,
                 "cohorts": cohorts,
@@ -2387,29 +2000,25 @@ class Seeder:
         return programs
 
     def write_memberships(self, programs: dict[str, dict[str, Any]], coordinator: User) -> None:
-        rng = self.rng
         rows = []
         for plan in self.planned:
             ctx = programs[plan.program]
-            program, cohort = ctx["program"], ctx["cohorts"][plan.phase]
-            automatic = program.admission != Program.Admission.APPROVAL or plan.graduate
-            plan.times = self.schedule(plan, cohort, automatic)
-            first = plan.times[0]
-            if plan.person.first_seen is None or first < plan.person.first_seen:
-                plan.person.first_seen = first
             rows.append(
                 Membership(
                     user_id=plan.person.pk,
-                    program=program,
-                    cohort=cohort,
+                    program=ctx["program"],
+                    cohort=ctx["cohorts"][plan.phase],
                     track=ctx["tracks"][plan.track],
                     role=plan.role,
                     status=plan.status,
                     capacity=plan.capacity,
                     status_changed_at=plan.times[-1],
+                    created_at=plan.times[0],
+                    updated_at=plan.times[-1],
                 )
             )
-        Membership.objects.bulk_create(rows)
+        with keep_timestamps(Membership):
+            Membership.objects.bulk_create(rows)
         ids = {
             (user_id, cohort_id): pk
             for user_id, cohort_id, pk in Membership.objects.values_list(
@@ -2417,18 +2026,14 @@ class Seeder:
             )
         }
         for plan, row in zip(self.planned, rows, strict=True):
-            plan.pk = row.pk = ids[(plan.person.pk, row.cohort_id)]
-            row.created_at, row.updated_at = plan.times[0], plan.times[-1]
-        # auto_now_add stamps bulk_create rows with the present; give them their real history.
-        Membership.objects.bulk_update(rows, ["created_at", "updated_at"])
+            plan.pk = ids[(plan.person.pk, row.cohort_id)]
 
-        transitions, audits, stamps = [], [], []
+        transitions, audits = [], []
         for plan in self.planned:
-            program = programs[plan.program]["program"]
-            automatic = program.admission != Program.Admission.APPROVAL or plan.graduate
+            program_id = programs[plan.program]["program"].pk
             previous = ""
             for step, when in zip(plan.path, plan.times, strict=True):
-                actor, note = self.actor_and_note(plan, step, automatic, coordinator)
+                actor, note = self.actor_and_note(plan, step, coordinator)
                 transitions.append(
                     MembershipTransition(
                         membership_id=plan.pk,
@@ -2445,15 +2050,19 @@ class Seeder:
                         action=f"membership.{step}",
                         target_type="programs.membership",
                         target_id=str(plan.pk),
-                        program_id=program.pk,
+                        program_id=program_id,
                         data={"from_status": previous},
+                        created_at=when,
                     )
                 )
-                stamps.append(when)
                 previous = step
         MembershipTransition.objects.bulk_create(transitions)
-        self.backdate(AuditLog, audits, stamps)
+        with keep_timestamps(AuditLog):
+            AuditLog.objects.bulk_create(audits)
+        self.write_answers_and_onboarding(programs)
 
+    def write_answers_and_onboarding(self, programs: dict[str, dict[str, Any]]) -> None:
+        rng = self.rng
         answers, done = [], []
         for plan in self.planned:
             ctx = programs[plan.program]
@@ -2465,57 +2074,31 @@ class Seeder:
                     answers.append(
                         IntakeAnswer(membership_id=plan.pk, question=question, value=value)
                     )
-            if plan.status in ADMITTED_STATUSES:
-                approved_at = plan.times[plan.path.index(S.APPROVED)]
-                items = [i for i in ctx["items"] if i.applies_to(plan.role)]
-                if plan.status == S.APPROVED:
-                    items = rng.sample(items, rng.randint(0, len(items)))
-                elif rng.random() < 0.2:
-                    items = items[:-1]
-                for item in items:
-                    gap = min(self.now - approved_at, dt.timedelta(days=14))
-                    done.append(
-                        OnboardingCompletion(
-                            membership_id=plan.pk,
-                            item=item,
-                            done_at=approved_at + gap * rng.random(),
-                        )
-                    )
+            if plan.status not in ADMITTED_STATUSES:
+                continue
+            approved_at = plan.times[plan.path.index(S.APPROVED)]
+            items = [i for i in ctx["items"] if i.applies_to(plan.role)]
+            if plan.status == S.APPROVED:
+                items = rng.sample(items, rng.randint(0, len(items)))
+            elif rng.random() < 0.2:
+                items = items[:-1]
+            window = min(self.now - approved_at, dt.timedelta(days=14))
+            done += [
+                OnboardingCompletion(
+                    membership_id=plan.pk, item=item, done_at=approved_at + window * rng.random()
+                )
+                for item in items
+            ]
         IntakeAnswer.objects.bulk_create(answers)
         OnboardingCompletion.objects.bulk_create(done)
 
-        self.write_invitations(programs, coordinator)
-        # Everyone joined before their first application.
-        users = User.objects.in_bulk([p.pk for p in self.people if p.first_seen])
-        for p in self.people:
-            if p.first_seen:
-                user = users[p.pk]
-                user.date_joined = p.first_seen - dt.timedelta(days=rng.randint(2, 60))
-        User.objects.bulk_update(users.values(), ["date_joined"])
-
-        # A co-coordinator helps with the largest program.
-        wid = programs["wid"]["program"]
-        in_wid = {p.person.email for p in self.planned if p.program == "wid"}
-        helper = next(
-            p
-            for p in self.people
-            if p.area == "data"
-            and p.seniority == "senior"
-            and not p.sparse
-            and p.email not in in_wid
-        )
-        services.add_coordinator(wid, User.objects.get(pk=helper.pk), coordinator)
-
-    def actor_and_note(
-        self, plan: Planned, step: str, automatic: bool, coordinator: User
-    ) -> tuple[int | None, str]:
+    def actor_and_note(self, plan: Planned, step: str, coordinator: User) -> tuple[int | None, str]:
         rng = self.rng
         if step == S.APPLIED:
-            note = "Accepted a graduation invitation." if plan.graduate else ""
-            return plan.person.pk, note
+            return plan.person.pk, "Accepted a graduation invitation." if plan.graduate else ""
         if step == S.WITHDRAWN:
             return plan.person.pk, rng.choice(WITHDRAW_NOTES)
-        if step == S.APPROVED and automatic:
+        if step == S.APPROVED and plan.automatic:
             if plan.graduate:
                 return None, "Graduated from mentee to mentor."
             return None, "Admitted automatically."
@@ -2543,11 +2126,11 @@ class Seeder:
         if key == "six_months":
             return p.goal
         if key == "mentor_experience":
-            skills = sorted(p.have, key=lambda s: -p.have[s])[:2]
+            best = sorted(p.have, key=lambda s: -p.have[s])[:2]
             return (
                 f"{p.years} years in {AREAS[p.area]['desc']}, the last few as "
-                f"{p.title.lower()}. I have mentored {rng.randint(1, 6)} people informally and "
-                f"enjoy helping with {skills[0].lower()} and {skills[-1].lower()}."
+                f"{_lower(p.title)}. I have mentored {rng.randint(1, 6)} people informally and "
+                f"enjoy helping with {_lower(best[0])} and {_lower(best[-1])}."
             )
         if key == "challenge":
             return rng.choice(CHALLENGES)
@@ -2562,14 +2145,11 @@ class Seeder:
         return None
 
     def write_invitations(self, programs: dict[str, dict[str, Any]], coordinator: User) -> None:
-        wid, el = programs["wid"], programs["el"]
+        rng, wid, el = self.rng, programs["wid"], programs["el"]
+        sources = {g.person.email: g for g in self.graduates}
         invitations, stamps = [], []
         for plan in self.planned:
             if plan.graduate:
-                source = next(
-                    g for g in self.graduates if g.person is plan.person and g.phase == "past"
-                )
-                sent = plan.times[0] - dt.timedelta(days=self.rng.randint(2, 10))
                 invitations.append(
                     Invitation(
                         program=wid["program"],
@@ -2579,11 +2159,11 @@ class Seeder:
                         kind=Invitation.Kind.GRADUATION,
                         message="You grew so much last cycle: come back and pass it on!",
                         invited_by=coordinator,
-                        source_id=source.pk,
+                        source_id=sources[plan.person.email].pk,
                         accepted_at=plan.times[0],
                     )
                 )
-                stamps.append(sent)
+                stamps.append(plan.times[0] - dt.timedelta(days=rng.randint(2, 10)))
             elif plan.program == "el":
                 # Emerging Leaders is invite-only: every member came in through an invitation.
                 invitations.append(
@@ -2596,24 +2176,26 @@ class Seeder:
                         accepted_at=plan.times[0],
                     )
                 )
-                stamps.append(plan.times[0] - dt.timedelta(days=self.rng.randint(1, 14)))
-        pending = self.pending_graduate
+                stamps.append(plan.times[0] - dt.timedelta(days=rng.randint(1, 14)))
+
         recently = self.now - dt.timedelta(days=3)
+        waiting = self.graduates[3]
         invitations.append(
             Invitation(
                 program=wid["program"],
                 cohort=wid["cohorts"]["current"],
-                email=pending.person.email,
+                email=waiting.person.email,
                 role=Role.MENTOR,
                 kind=Invitation.Kind.GRADUATION,
-                message="You finished the last cohort with flying colours. Would you mentor "
-                "someone this time?",
+                message=(
+                    "You finished the last cohort with flying colours. Would you mentor someone "
+                    "this time?"
+                ),
                 invited_by=coordinator,
-                source_id=pending.pk,
+                source_id=waiting.pk,
             )
         )
-        stamps.append(recently)
-        in_el = {p.person.email for p in self.planned if p.program == "el"}
+        in_el = {m.person.email for m in self.planned if m.program == "el"}
         candidate = next(
             p
             for p in self.people
@@ -2632,7 +2214,6 @@ class Seeder:
                 invited_by=coordinator,
             )
         )
-        stamps.append(recently)
         invitations.append(
             Invitation(
                 program=el["program"],
@@ -2643,33 +2224,40 @@ class Seeder:
                 emailed_at=recently,
             )
         )
-        stamps.append(recently)
-        self.backdate(Invitation, invitations, stamps)
-        audits = [
-            AuditLog(
-                actor=coordinator,
-                action=f"invitation.{inv.kind}",
-                target_type="programs.invitation",
-                target_id=str(inv.pk),
-                program_id=inv.program_id,
-                data={"email": inv.email},
+        stamps += [recently] * 3
+        for invitation, sent in zip(invitations, stamps, strict=True):
+            invitation.created_at = sent
+            invitation.updated_at = invitation.accepted_at or sent
+        with keep_timestamps(Invitation, AuditLog):
+            Invitation.objects.bulk_create(invitations)
+            ids = dict(
+                Invitation.objects.filter(token__in=[i.token for i in invitations]).values_list(
+                    "token", "id"
+                )
             )
-            for inv in invitations
-        ]
-        self.backdate(AuditLog, audits, stamps)
+            AuditLog.objects.bulk_create(
+                AuditLog(
+                    actor=coordinator,
+                    action=f"invitation.{invitation.kind}",
+                    target_type="programs.invitation",
+                    target_id=str(ids[invitation.token]),
+                    program_id=invitation.program_id,
+                    data={"email": invitation.email},
+                    created_at=invitation.created_at,
+                )
+                for invitation in invitations
+            )
 
-    def backdate(self, model, objs: list, stamps: list[dt.datetime]) -> None:
-        """bulk_create, then set created_at (auto_now_add overrides it on insert)."""
-        created = model.objects.bulk_create(objs)
-        if created and created[0].pk is None:
-            # Backends that cannot return ids: the new rows are the last ones by id.
-            pks = list(model.objects.order_by("-id").values_list("id", flat=True)[: len(objs)])
-            for obj, pk in zip(created, reversed(pks), strict=True):
-                obj.pk = pk
-        fields = ["created_at"]
-        for obj, when in zip(created, stamps, strict=True):
-            obj.created_at = when
-            if hasattr(obj, "updated_at"):
-                obj.updated_at = obj.accepted_at or when if hasattr(obj, "accepted_at") else when
-                fields = ["created_at", "updated_at"]
-        model.objects.bulk_update(created, fields)
+    def add_co_coordinator(self, program: Program, coordinator: User) -> None:
+        # A co-coordinator helps with the largest program.
+        in_wid = {m.person.email for m in self.planned if m.program == "wid"}
+        helper = next(
+            p
+            for p in self.people
+            if p.area == "data"
+            and p.seniority == "senior"
+            and p.gender == "woman"
+            and not p.sparse
+            and p.email not in in_wid
+        )
+        services.add_coordinator(program, User.objects.get(pk=helper.pk), coordinator)
