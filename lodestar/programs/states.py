@@ -14,6 +14,16 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The button that moves a membership to a status says what it does.
+ACTION_LABELS = {
+    Status.APPROVED: _("Approve"),
+    Status.WAITLISTED: _("Waitlist"),
+    Status.DECLINED: _("Decline"),
+    Status.ACTIVE: _("Mark active"),
+    Status.COMPLETED: _("Mark completed"),
+    Status.WITHDRAWN: _("Withdraw"),
+}
+
 # to-status -> the statuses it may be reached from, and who may make the move.
 COORDINATOR = "coordinator"
 MEMBER = "member"

@@ -50,7 +50,7 @@ from .models import (
     Role,
     Track,
 )
-from .states import ADMITTED_STATUSES, Status, allowed_targets
+from .states import ACTION_LABELS, ADMITTED_STATUSES, Status, allowed_targets
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -278,12 +278,12 @@ def membership_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "own": own,
         "answers": membership.answers.select_related("question"),
         "transitions": membership.transitions.select_related("actor__profile"),
-        "targets": [(s, Status(s).label) for s in allowed_targets(membership.status, manage)],
+        "targets": [(s, ACTION_LABELS[s]) for s in allowed_targets(membership.status, manage)],
         "checklist": services.checklist(membership) if membership.is_admitted else [],
     }
     if manage:
         context["profile"] = ensure_profile(member)
-        context["skills"] = member.skills.select_related("skill")
+        context["skills"] = member.skills.select_related("skill").order_by("kind", "skill__name")
         context["languages"] = member.languages.all()
         context["windows"] = member.availability.all()
         if membership.status == Status.COMPLETED and membership.role in {Role.MENTEE, Role.PEER}:
