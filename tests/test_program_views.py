@@ -16,6 +16,19 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
+
+def _apply_many(program, skill, n, prefix="a"):
+    """n new members, each with a skill, applying as mentees to the program's current cohort."""
+    track = program.tracks.get(kind=Track.Kind.INTERMEDIATE)
+    cohort = program.cohorts.get()
+    result = []
+    for i in range(n):
+        user = make_user(f"{prefix}{i}@example.org", f"Applicant {prefix}{i}")
+        UserSkill.objects.create(user=user, skill=skill, kind="have", level=3)
+        result.append(services.apply(user, program, cohort, track, "mentee", {}))
+    return result
+
+
 MANAGE_PAGES = [
     "programs:edit",
     "programs:review",
@@ -158,59 +171,39 @@ def test_apply_rejects_a_track_of_another_program(login, program, other_program,
     assert not Membership.objects.filter(user=user).exists()
 
 
-def _applicants(program, skill, n):
-    track = program.tracks.get(kind=Track.Kind.INTERMEDIATE)
-    cohort = program.cohorts.get()
-    result = []
-    for i in range(n):
-        user = make_user(f"a{i}@example.org", f"Applicant {i}")
-        UserSkill.objects.create(user=user, skill=skill, kind="have", level=3)
-        result.append(services.apply(user, program, cohort, track, "mentee", {}))
-    return result
-
-
 def test_review_queue_filters_and_searches(login, coordinator, program, skill, mentor):
-    _applicants(program, skill, 3)
+    _apply_many(program, skill, 3)
     client = login(coordinator)
     url = reverse("programs:review", args=[program.slug])
     page = client.get(url).content.decode()
-    assert "Applicant 0" in page and "Mo Mentor" not in page  # applied is the default filter
+    assert "Applicant a0" in page and "Mo Mentor" not in page  # applied is the default filter
     page = client.get(url, {"status": "approved"}).content.decode()
-    assert "Mo Mentor" in page and "Applicant 0" not in page
-    page = client.get(url, {"status": "", "q": "applicant 2"}).content.decode()
-    assert "Applicant 2" in page and "Applicant 1" not in page
+    assert "Mo Mentor" in page and "Applicant a0" not in page
+    page = client.get(url, {"status": "", "q": "applicant a2"}).content.decode()
+    assert "Applicant a2" in page and "Applicant a1" not in page
     page = client.get(url, {"status": "", "role": "mentor"}).content.decode()
-    assert "Mo Mentor" in page and "Applicant 1" not in page
+    assert "Mo Mentor" in page and "Applicant a1" not in page
     assert client.get(url, {"status": "nonsense", "cohort": "x"}).status_code == 200
 
 
 def test_review_queue_query_count_does_not_grow_with_applications(
     login, coordinator, program, skill, django_assert_max_num_queries
 ):
-    _applicants(program, skill, 3)
+    _apply_many(program, skill, 3)
     client = login(coordinator)
     url = reverse("programs:review", args=[program.slug])
     client.get(url)
     with django_assert_max_num_queries(14):
         small = client.get(url)
-    list(_applicants_batch(program, skill, 20))
+    _apply_many(program, skill, 20, prefix="b")
     with django_assert_max_num_queries(14):
         large = client.get(url)
     assert small.content.decode().count('name="ids"') == 3
     assert large.content.decode().count('name="ids"') == 23
 
 
-def _applicants_batch(program, skill, n):
-    track = program.tracks.get(kind=Track.Kind.INTERMEDIATE)
-    cohort = program.cohorts.get()
-    for i in range(n):
-        user = make_user(f"b{i}@example.org", f"Batch {i}")
-        UserSkill.objects.create(user=user, skill=skill, kind="have", level=3)
-        yield services.apply(user, program, cohort, track, "mentee", {})
-
-
 def test_review_queue_paginates(login, coordinator, program, skill):
-    list(_applicants_batch(program, skill, 27))
+    _apply_many(program, skill, 27)
     client = login(coordinator)
     url = reverse("programs:review", args=[program.slug])
     first = client.get(url).content.decode()
@@ -221,7 +214,7 @@ def test_review_queue_paginates(login, coordinator, program, skill):
 
 
 def test_bulk_approve_from_the_queue(login, coordinator, program, skill):
-    people = _applicants(program, skill, 3)
+    people = _apply_many(program, skill, 3)
     client = login(coordinator)
     url = reverse("programs:review", args=[program.slug])
     response = client.post(
@@ -237,7 +230,7 @@ def test_bulk_approve_from_the_queue(login, coordinator, program, skill):
 def test_bulk_action_with_a_foreign_id_changes_nothing(
     login, coordinator, program, skill, other_member
 ):
-    people = _applicants(program, skill, 1)
+    people = _apply_many(program, skill, 1)
     foreign = other_member.memberships.get()
     response = login(coordinator).post(
         reverse("programs:review", args=[program.slug]),
@@ -250,7 +243,7 @@ def test_bulk_action_with_a_foreign_id_changes_nothing(
 
 
 def test_bulk_action_needs_a_selection(login, coordinator, program, skill):
-    _applicants(program, skill, 1)
+    _apply_many(program, skill, 1)
     response = login(coordinator).post(
         reverse("programs:review", args=[program.slug]), {"action": "approved"}
     )
@@ -367,7 +360,7 @@ def test_choice_question_needs_options(login, coordinator, program):
 
 def test_question_with_answers_cannot_be_deleted(login, coordinator, program, skill):
     question = IntakeQuestion.objects.create(program=program, text="Why?", kind="short")
-    person = _applicants(program, skill, 1)[0]
+    person = _apply_many(program, skill, 1)[0]
     person.answers.create(question=question, value="Because")
     login(coordinator).post(reverse("programs:question_delete", args=[program.slug, question.pk]))
     assert IntakeQuestion.objects.filter(pk=question.pk).exists()
@@ -395,3 +388,35 @@ def test_invitation_page_is_only_for_the_invited_address(login, program, coordin
     login(guest).post(url, {"decision": "decline"})
     invitation.refresh_from_db()
     assert invitation.declined_at is not None
+
+
+def _query_count(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_list_pages_keep_their_query_budget_as_data_grows(
+    login, coordinator, program, skill, django_assert_max_num_queries
+):
+    """Program list, onboarding completion, invitations and notifications: no N+1."""
+    client = login(coordinator)
+    urls = [
+        reverse("programs:list"),
+        reverse("programs:onboarding", args=[program.slug]),
+        reverse("programs:invitations", args=[program.slug]),
+        reverse("notifications:list"),
+        reverse("home"),
+    ]
+    OnboardingItem.objects.create(program=program, text="Code of conduct")
+    for n in (2, 12):
+        people = _apply_many(program, skill, n, prefix=f"g{n}")
+        services.bulk_transition(program, [m.pk for m in people], Status.APPROVED, coordinator)
+        for i in range(n):
+            services.create_program(coordinator, name=f"P{n}-{i}", slug=f"p{n}-{i}", status="open")
+            services.invite(
+                program, program.cohorts.get(), f"inv{n}-{i}@example.org", "mentee", coordinator
+            )
+        for url in urls:
+            _query_count(client, url, django_assert_max_num_queries, 16)
