@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.urls import include, path
 from lodestar.api import views as api_views
 from lodestar.api.api import api
 from lodestar.programs import views as program_views
+
+# The admin signs in through allauth, with its rate limits and MFA, never its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", program_views.home, name="home"),

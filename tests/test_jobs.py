@@ -19,6 +19,8 @@ def real_queue():
     HUEY.flush()
 
 
+# Huey closes stale connections around each job, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_notification_email_goes_through_the_queue_once(real_queue, mentee, program):
     notification = Notification.objects.create(
         user=mentee, kind="test", subject="Hello", body="Body", url="/x/"

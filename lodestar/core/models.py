@@ -35,13 +35,13 @@ class AuditLog(models.Model):
 
 
 def audit(
-    actor, action: str, target: models.Model, program_id: int | None = None, **data
+    actor, action: str, target: models.Model | None, program_id: int | None = None, **data
 ) -> AuditLog:
     return AuditLog.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
         program_id=program_id,
         data=data,
     )
