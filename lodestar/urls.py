@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from lodestar.api import views as api_views
 from lodestar.api.api import api
+from lodestar.core import views as core_views
 from lodestar.programs import views as program_views
 
 # The admin signs in through allauth, with its rate limits and MFA, never its own form.
@@ -20,6 +21,7 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", api_views.revoke_token, name="api_token_revoke"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

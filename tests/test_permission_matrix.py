@@ -1,0 +1,177 @@
+"""Every URL of the site, requested by every member of the cast.
+
+The list of URL names comes from the resolver, so a page added tomorrow fails this test until
+someone states here who may see it. Pages nobody may see fail closed: outsiders get 404 (not
+403), so the existence of another program's records does not leak.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
+from lodestar.api.models import ApiToken
+from lodestar.programs import services
+from lodestar.programs.models import IntakeQuestion, OnboardingItem
+
+ROLES = ["mentee", "mentor", "other_member", "other_coordinator", "coordinator"]
+
+# Reviewed: pages anyone may open without signing in.
+PUBLIC = {"home", "programs:list", "programs:detail", "healthz"}
+# Reviewed: allauth's own pages (sign-in, sign-up, password reset, e-mail, MFA). allauth checks
+# them itself; test_security_accounts.py covers what we rely on.
+ALLAUTH = {
+    "account_login", "account_logout", "account_inactive", "account_signup",
+    "account_reauthenticate", "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code", "account_email", "account_email_verification_sent",
+    "account_change_password", "account_set_password", "account_reset_password",
+    "account_confirm_login_code", "account_confirm_email", "account_reset_password_from_key_done",
+    "account_reset_password_from_key", "account_reset_password_done", "mfa_index",
+    "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+    "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+}  # fmt: skip
+# The REST API is checked operation by operation in test_api.py and test_api_fuzz.py.
+API_PREFIX = "api:"
+
+
+@dataclass
+class Page:
+    """Who may use a URL. `allowed` roles get 200 (GET) or a redirect/200 (POST)."""
+
+    args: str = ""  # which objects fill the URL, see `url_args`
+    allowed: set[str] = field(default_factory=set)
+    method: str = "get"
+
+
+EVERYONE = set(ROLES)
+COORDINATOR = {"coordinator"}
+SKILL_MANAGERS = {"coordinator", "other_coordinator"}  # coordinators of any program
+MEMBERSHIP = {"mentee", "coordinator"}  # the member and their program's coordinators
+
+PAGES: dict[str, Page] = {
+    # A member's own pages: there is no object id, each one only ever sees their own.
+    "accounts:profile": Page(allowed=EVERYONE),
+    "accounts:profile_edit": Page(allowed=EVERYONE),
+    "accounts:style": Page(allowed=EVERYONE),
+    "accounts:languages": Page(allowed=EVERYONE),
+    "accounts:availability": Page(allowed=EVERYONE),
+    "accounts:skills": Page(allowed=EVERYONE),
+    "accounts:demographics": Page(allowed=EVERYONE),
+    "accounts:privacy": Page(allowed=EVERYONE),
+    "accounts:export": Page(allowed=EVERYONE),
+    "accounts:delete": Page(allowed=EVERYONE),
+    "accounts:skill_suggest": Page(allowed=EVERYONE),
+    "notifications:list": Page(allowed=EVERYONE),
+    "notifications:read_all": Page(allowed=EVERYONE, method="post"),
+    "api_tokens": Page(allowed=EVERYONE),
+    # Objects that belong to the mentee.
+    "accounts:language_delete": Page("language", {"mentee"}, "post"),
+    "accounts:availability_delete": Page("window", {"mentee"}, "post"),
+    "accounts:skill_delete": Page("user_skill", {"mentee"}, "post"),
+    "api_token_revoke": Page("token", {"mentee"}, "post"),
+    "programs:invitation": Page("invitation", {"mentee"}),
+    # The organization's skill list.
+    "accounts:taxonomy": Page(allowed=SKILL_MANAGERS),
+    "accounts:skill_edit": Page("skill", SKILL_MANAGERS),
+    "accounts:suggestion_review": Page("suggestion", SKILL_MANAGERS, "post"),
+    # Programs.
+    "programs:create": Page(allowed=set()),  # instance admins (staff) only; none in the cast
+    "programs:apply": Page("program", EVERYONE),
+    "programs:edit": Page("program", COORDINATOR),
+    "programs:review": Page("program", COORDINATOR),
+    "programs:tracks": Page("program", COORDINATOR),
+    "programs:cohorts": Page("program", COORDINATOR),
+    "programs:cohort": Page("cohort", COORDINATOR),
+    "programs:questions": Page("program", COORDINATOR),
+    "programs:question_delete": Page("question", COORDINATOR, "post"),
+    "programs:onboarding": Page("program", COORDINATOR),
+    "programs:onboarding_delete": Page("item", COORDINATOR, "post"),
+    "programs:coordinators": Page("program", COORDINATOR),
+    "programs:invitations": Page("program", COORDINATOR),
+    "programs:membership": Page("membership", MEMBERSHIP),
+    "programs:transition": Page("membership", MEMBERSHIP, "post"),
+    "programs:graduate": Page("membership", COORDINATOR, "post"),
+    "programs:onboarding_toggle": Page("onboarding", {"mentee"}, "post"),
+}
+
+
+def url_names() -> set[str]:
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                if p.app_name == "admin":
+                    continue  # Django's admin: staff only, signed in through allauth
+                yield from walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                yield namespace + p.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    names = url_names()
+    unknown = {n for n in names if n not in PAGES and n not in PUBLIC and n not in ALLAUTH} - {
+        n for n in names if n.startswith(API_PREFIX)
+    }
+    assert not unknown, f"Say who may use these new pages in PAGES: {sorted(unknown)}"
+    stale = set(PAGES) - names
+    assert not stale, f"These pages no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(cast, program, skill):
+    mentee = cast["mentee"]
+    cohort = program.cohorts.get()
+    membership = mentee.memberships.get()
+    item = OnboardingItem.objects.create(program=program, text="Code of conduct")
+    _token, _raw = ApiToken.issue(mentee, "laptop")
+    invitation = services.invite(program, cohort, mentee.email, "mentor", cast["coordinator"])
+    return {
+        "program": [program.slug],
+        "cohort": [program.slug, cohort.pk],
+        "membership": [program.slug, membership.pk],
+        "onboarding": [program.slug, membership.pk, item.pk],
+        "question": [
+            program.slug,
+            IntakeQuestion.objects.create(program=program, text="Why?", kind="short").pk,
+        ],
+        "item": [program.slug, item.pk],
+        "language": [ProfileLanguage.objects.create(user=mentee, language="es").pk],
+        "window": [
+            AvailabilityWindow.objects.create(
+                user=mentee, weekday=1, start=dt.time(9), end=dt.time(10)
+            ).pk
+        ],
+        "user_skill": [UserSkill.objects.get(user=mentee).pk],
+        "token": [_token.pk],
+        "invitation": [invitation.token],
+        "skill": [skill.pk],
+        "suggestion": [SkillSuggestion.objects.create(name="Knitting", suggested_by=mentee).pk],
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_answers_each_role_as_stated(name, world, cast, login):
+    page = PAGES[name]
+    url = reverse(name, args=world[page.args] if page.args else [])
+    send = lambda client: getattr(client, page.method)(url)  # noqa: E731
+
+    anonymous = send(login(None))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, "anonymous"
+    # Refused roles first, so an allowed POST that deletes the object cannot hide a leak.
+    for role in [r for r in ROLES if r not in page.allowed]:
+        assert send(login(cast[role])).status_code == 404, role
+    for role in [r for r in ROLES if r in page.allowed]:
+        expected = {200} if page.method == "get" else {200, 302}
+        assert send(login(cast[role])).status_code in expected, role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"healthz"}))
+def test_public_pages_open_without_signing_in(name, program, client):
+    args = [program.slug] if name == "programs:detail" else []
+    assert client.get(reverse(name, args=args)).status_code == 200
