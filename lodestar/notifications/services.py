@@ -13,6 +13,7 @@ def notify(user, kind: str, context: dict, url: str = "") -> Notification:
     """Record an in-app notification and e-mail it after the surrounding transaction commits.
 
     The texts come from `notifications/<kind>_subject.txt` and `notifications/<kind>_body.txt`.
+    They are plain text (the templates turn autoescaping off) and every page escapes them.
     """
     context = {**context, "user": user, "site_url": settings.SITE_URL, "url": url}
     subject = render_to_string(f"notifications/{kind}_subject.txt", context).strip()
