@@ -6,7 +6,20 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from lodestar.accounts.privacy import register_exporter
+        from lodestar.accounts.privacy import register_eraser, register_exporter, scrub_text
+
+        def erase(user, names):
+            # Other people's notifications (a coordinator's digest) that name the member.
+            from django.db.models import Q
+
+            from .models import Notification
+
+            mentions = Q()
+            for name in names:
+                mentions |= Q(body__icontains=name) | Q(subject__icontains=name)
+            for n in Notification.objects.exclude(user=user).filter(mentions):
+                n.body, n.subject = scrub_text(n.body, names), scrub_text(n.subject, names)
+                n.save(update_fields=["body", "subject"])
 
         def export(user):
             return [
@@ -15,3 +28,4 @@ class NotificationsConfig(AppConfig):
             ]
 
         register_exporter("notifications", export)
+        register_eraser("notifications", erase)

@@ -11,3 +11,4 @@ class ProgramsConfig(AppConfig):
         from . import exports
 
         privacy.register_exporter("programs", exports.export_member_data)
+        privacy.register_eraser("programs", exports.erase_member_data)

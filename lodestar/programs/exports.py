@@ -1,4 +1,4 @@
-from .models import Membership
+from .models import Invitation, Membership
 
 
 def export_member_data(user) -> list[dict]:
@@ -25,3 +25,8 @@ def export_member_data(user) -> list[dict]:
         }
         for m in memberships
     ]
+
+
+def erase_member_data(user, names: list[str]) -> None:
+    """Invitations carry the member's address; their memberships go with the account."""
+    Invitation.objects.filter(email__iexact=user.email).delete()
