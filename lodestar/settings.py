@@ -244,5 +244,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# Retention: how long data is kept before the daily job deletes or anonymizes it.
+DEMOGRAPHICS_RETENTION_DAYS = env_int("DEMOGRAPHICS_RETENTION_DAYS", 730, minimum=30)
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365, minimum=30)
+FAILED_LOGIN_RETENTION_DAYS = env_int("FAILED_LOGIN_RETENTION_DAYS", 90, minimum=1)
+
 # How often, at most, coordinators get the digest of new applications.
 APPLICATION_DIGEST_MINUTES = env_int("APPLICATION_DIGEST_MINUTES", 60, minimum=1)

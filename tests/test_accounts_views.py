@@ -508,8 +508,30 @@ def question(db) -> DemographicQuestion:
     )
 
 
-def _answer(client, question: DemographicQuestion, value: str):
-    return client.post(reverse("accounts:demographics"), {f"q{question.pk}": value})
+def _answer(client, question: DemographicQuestion, value: str, consent: bool = True):
+    data = {f"q{question.pk}": value}
+    if consent:
+        data["consent"] = "on"
+    return client.post(reverse("accounts:demographics"), data)
+
+
+def test_answers_need_consent_to_the_notice(login, mentee, question):
+    response = _answer(login(mentee), question, "Two-Spirit", consent=False)
+    assert response.status_code == 200
+    assert "Tick the box to agree" in _text(response)
+    assert not mentee.demographics.exists()
+    _answer(login(mentee), question, "Two-Spirit")
+    mentee.profile.refresh_from_db()
+    assert mentee.profile.demographics_consent_at is not None
+
+
+def test_withdrawing_consent_deletes_every_answer(login, mentee, question):
+    _answer(login(mentee), question, "Two-Spirit")
+    response = _answer(login(mentee), question, "", consent=False)
+    assert response.status_code == 302
+    assert not mentee.demographics.exists()
+    mentee.profile.refresh_from_db()
+    assert mentee.profile.demographics_consent_at is None
 
 
 def test_it_saves_demographic_answers(login, mentee, question):

@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the profile-creation signal)
+        from lodestar.core import retention
+
+        from . import services, signals  # noqa: F401  (signals: creates each user's profile)
+
+        retention.register("demographics", services.delete_stale_demographics)

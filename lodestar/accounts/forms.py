@@ -230,7 +230,7 @@ class SkillCategoryForm(StyledModelForm):
 class DemographicsForm(StyledForm):
     """One optional question per active DemographicQuestion, each with "prefer not to say"."""
 
-    def __init__(self, *args, questions, answers: dict[int, str], **kwargs):
+    def __init__(self, *args, questions, answers: dict[int, str], consented: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for q in questions:
@@ -241,7 +241,23 @@ class DemographicsForm(StyledForm):
                 required=False,
                 initial=answers.get(q.pk, ""),
             )
+        self.fields["consent"] = forms.BooleanField(
+            label=_(
+                "I have read the notice above and agree that my answers are kept for equity "
+                "reporting in aggregate."
+            ),
+            required=False,
+            initial=consented,
+        )
         style_widgets(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(v for v in self.answers().values()) and not cleaned.get("consent"):
+            self.add_error(
+                "consent", _("Tick the box to agree before answering, or leave all blank.")
+            )
+        return cleaned
 
     def answers(self) -> dict[int, str]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}

@@ -133,6 +133,8 @@ class Profile(TimeStamped):
         _("I learn best"), max_length=16, choices=LearningStyle.choices, blank=True
     )
     formats = models.JSONField(_("preferred formats"), default=list, blank=True)
+    # When the member agreed to the notice on the equity questions; answers need it.
+    demographics_consent_at = models.DateTimeField(null=True, blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
 
     def __str__(self) -> str:

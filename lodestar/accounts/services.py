@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lodestar.core.models import audit
@@ -30,7 +31,19 @@ def add_user_skill(
 
 
 @transaction.atomic
-def save_demographics(user: User, answers: dict[int, str], questions) -> None:
+def save_demographics(user: User, answers: dict[int, str], questions, consent: bool) -> None:
+    """Save the member's equity answers; withdrawing consent deletes them all."""
+    profile = user.profile
+    if not consent:
+        if any(answers.values()):
+            raise ValidationError(_("Agree to the notice before answering."))
+        user.demographics.all().delete()
+        profile.demographics_consent_at = None
+        profile.save(update_fields=["demographics_consent_at"])
+        return
+    if profile.demographics_consent_at is None:
+        profile.demographics_consent_at = timezone.now()
+        profile.save(update_fields=["demographics_consent_at"])
     by_id = {q.pk: q for q in questions}
     for qid, value in answers.items():
         question = by_id[qid]
@@ -70,3 +83,14 @@ def review_suggestion(
     locked.save(update_fields=["status", "reviewed_by", "skill", "updated_at"])
     audit(actor, f"skill_suggestion.{locked.status}", locked)
     return skill
+
+
+def delete_stale_demographics() -> int:
+    """Equity answers nobody has confirmed within the retention period are deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(days=settings.DEMOGRAPHICS_RETENTION_DAYS)
+    deleted, _by_model = DemographicAnswer.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -299,16 +300,32 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
 def demographics(request: HttpRequest) -> HttpResponse:
     questions = list(DemographicQuestion.objects.filter(is_active=True))
     answers = dict(request.user.demographics.values_list("question_id", "value"))
-    form = DemographicsForm(request.POST or None, questions=questions, answers=answers)
+    profile = ensure_profile(request.user)
+    form = DemographicsForm(
+        request.POST or None,
+        questions=questions,
+        answers=answers,
+        consented=profile.demographics_consent_at is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_demographics(request.user, form.answers(), questions)
+            services.save_demographics(
+                request.user, form.answers(), questions, consent=form.cleaned_data["consent"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Your answers are saved. Only you can see them."))
             return redirect("accounts:demographics")
-    return render(request, "accounts/demographics.html", {"form": form, "questions": questions})
+    return render(
+        request,
+        "accounts/demographics.html",
+        {
+            "form": form,
+            "questions": questions,
+            "retention_days": settings.DEMOGRAPHICS_RETENTION_DAYS,
+        },
+    )
 
 
 @login_required

@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from . import retention, signals  # noqa: F401  (signals: the sign-in audit receivers)
+
+        retention.register("failed_login_names", retention.forget_failed_login_names)

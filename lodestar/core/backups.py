@@ -83,7 +83,7 @@ def create_backup(
     output = output.absolute()
     media = _media_files(Path(settings.MEDIA_ROOT))
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
+        output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The dump can be as large as the database: stage it beside the archive, not in /tmp.
         with tempfile.TemporaryDirectory(prefix=".lodestar-backup-", dir=output.parent) as tmp:
             dump = Path(tmp) / DATABASE_MEMBERS[vendor]
@@ -114,7 +114,7 @@ def create_backup(
                     members[dump.name] = _add_file(tar, dump, dump.name)
                     for path, name in media:
                         members[name] = _add_file(tar, path, name)
-                    manifest["manifest_sha256"] = _digest(manifest)
+                    manifest["manifest_sha256"] = manifest_digest(manifest)
                     data = json.dumps(manifest, indent=2, sort_keys=True).encode()
                     info = tarfile.TarInfo(MANIFEST)
                     info.size, info.mode, info.mtime = len(data), 0o600, int(created.timestamp())
@@ -272,7 +272,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict[str, Any]:
     return {"size": stat.st_size, "sha256": reader.sha256.hexdigest()}
 
 
-def _digest(manifest: dict[str, Any]) -> str:
+def manifest_digest(manifest: dict[str, Any]) -> str:
     body = {key: value for key, value in manifest.items() if key != "manifest_sha256"}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(canonical).hexdigest()
@@ -311,6 +311,10 @@ def _unpack(archive: Path, into: Path) -> StagedBackup:
                 target = into.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 found[member.name] = _extract(tar.extractfile(member), target)
+            # tarfile stops quietly at a damaged header; reading on to the end of the gzip
+            # stream checks its CRC, so damage anywhere is reported as damage.
+            while tar.fileobj.read(CHUNK):
+                pass
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(f"{archive} could not be read as a Lodestar backup: {exc}") from exc
     manifest = _verified_manifest(archive, manifest_data, found)
@@ -337,7 +341,9 @@ def _verified_manifest(
     archive: Path, data: bytes | None, found: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     if data is None:
-        raise BackupError(f"{archive} has no manifest.json: it is not a Lodestar backup.")
+        raise BackupError(
+            f"{archive} has no manifest.json: it is damaged or not a Lodestar backup."
+        )
     try:
         manifest = json.loads(data)
     except ValueError as exc:
@@ -349,7 +355,7 @@ def _verified_manifest(
             f"{archive} is in backup format {manifest.get('format')!r}; "
             f"this version of Lodestar reads format {FORMAT}."
         )
-    if manifest.get("manifest_sha256") != _digest(manifest):
+    if manifest.get("manifest_sha256") != manifest_digest(manifest):
         raise BackupError(
             f"The manifest of {archive} does not match its checksum: "
             "the archive was damaged or edited. Nothing was changed."

@@ -28,4 +28,20 @@ class NotificationsConfig(AppConfig):
             ]
 
         register_exporter("notifications", export)
+
+        def delete_old_read_notifications() -> int:
+            from datetime import timedelta
+
+            from django.conf import settings
+            from django.utils import timezone
+
+            from .models import Notification
+
+            cutoff = timezone.now() - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+            old = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff)
+            return old.delete()[0]
+
+        from lodestar.core import retention
+
+        retention.register("read_notifications", delete_old_read_notifications)
         register_eraser("notifications", erase)

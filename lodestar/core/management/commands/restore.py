@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{archive}: backup of {manifest['created_at']} by Lodestar "
                     f"{manifest['lodestar_version']}, {backups.VENDOR_NAMES[staged.vendor]} "
-                    f"database and {staged.media_count} uploaded files; checksums verified."
+                    f"database and {staged.media_count} uploaded file(s); checksums verified."
                 )
                 if not yes:
                     self.confirm()
