@@ -1,0 +1,394 @@
+"""manage.py backup and restore, on whichever database the suite runs on.
+
+The tests are transactional: a restore replaces the database underneath the connection, and on
+PostgreSQL pg_dump sees only committed rows. The SQLite test database lives in memory; the
+restore writes through the open connection with the backup API, so it works there as on a file,
+and the last test drives the commands against a real database file in a subprocess.
+"""
+
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
+from lodestar.accounts.models import User
+from lodestar.core import backups
+from lodestar.programs.models import Membership, Program
+from tests.conftest import PASSWORD, make_user
+
+transactional = pytest.mark.django_db(transaction=True)
+AVATAR = b"\x89PNG\r\n\x1a\n not really an avatar"
+OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}
+
+
+def snapshot() -> dict[str, object]:
+    media = Path(settings.MEDIA_ROOT)
+    return {
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "programs": sorted(Program.objects.values_list("slug", flat=True)),
+        "media": sorted(
+            (path.relative_to(media).as_posix(), path.read_bytes())
+            for path in media.rglob("*")
+            if path.is_file()
+        ),
+    }
+
+
+@pytest.fixture
+def avatar(settings) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "avatars" / "mei.png"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(AVATAR)
+    return path
+
+
+def backup(tmp_path: Path) -> Path:
+    archive = tmp_path / "backups" / "site.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    return archive
+
+
+def restore(archive: Path, **options) -> str:
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out, **options)
+    return out.getvalue()
+
+
+def change_everything(avatar: Path) -> None:
+    program = Program.objects.get(slug="women-in-data")
+    program.memberships.all().delete()  # cohorts and tracks are protected while they have members
+    program.delete()
+    make_user("newcomer@example.org")
+    avatar.unlink()
+    (avatar.parent / "added-later.txt").write_text("not in the backup")
+
+
+def rewrite(archive: Path, edit: Callable[[str, bytes], bytes]) -> None:
+    with tarfile.open(archive) as tar:
+        members = [(member, tar.extractfile(member).read()) for member in tar.getmembers()]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in members:
+            data = edit(member.name, data)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+
+
+def edit_manifest(archive: Path, change: Callable[[dict], None]) -> None:
+    """A consistent forgery: the manifest's own checksum is recomputed after the change."""
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != backups.MANIFEST:
+            return data
+        manifest = json.loads(data)
+        change(manifest)
+        manifest["manifest_sha256"] = backups.manifest_digest(manifest)
+        return json.dumps(manifest).encode()
+
+    rewrite(archive, edit)
+
+
+@pytest.fixture
+def backed_up(tmp_path, mentee, avatar) -> tuple[Path, dict[str, object]]:
+    """A backup of the cast, then a site that moved on: (archive, state after the changes)."""
+    archive = backup(tmp_path)
+    change_everything(avatar)
+    return archive, snapshot()
+
+
+@transactional
+def test_it_round_trips_the_demo_data(tmp_path, avatar):
+    call_command("seed_demo", stdout=io.StringIO())
+    before = snapshot()
+    assert before["users"] > 250 and before["memberships"] > 250
+
+    archive = backup(tmp_path)
+    change_everything(avatar)
+    assert snapshot() != before
+
+    out = restore(archive, yes=True)
+
+    assert "checksums verified" in out
+    assert snapshot() == before
+    assert avatar.read_bytes() == AVATAR
+    mentee = User.objects.get(email="mentee@demo.lodestar.test")
+    assert mentee.check_password("lodestar-demo-2026")
+    # Sequences come back too: new rows do not collide with restored ones.
+    make_user("after-restore@example.org")
+
+
+@transactional
+def test_the_archive_is_private_and_describes_itself(settings, tmp_path, mentee, avatar):
+    settings.DATA_DIR = tmp_path / "data"
+    call_command("backup", stdout=io.StringIO())
+
+    [archive] = (tmp_path / "data" / "backups").glob("lodestar-*.tar.gz")
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile(backups.MANIFEST))
+        database = tar.extractfile(manifest["database"]["member"]).read()
+        media = tar.extractfile("media/avatars/mei.png").read()
+    assert manifest["format"] == backups.FORMAT
+    assert manifest["lodestar_version"] == "0.1.0"
+    assert manifest["database"]["vendor"] == connection.vendor
+    assert "0001_initial" in manifest["migrations"]["core"]
+    assert manifest["counts"] == {"database": 1, "media": 1}
+    assert media == AVATAR
+    assert manifest["members"]["media/avatars/mei.png"]["size"] == len(AVATAR)
+    assert manifest["members"][manifest["database"]["member"]]["size"] == len(database)
+    assert manifest["manifest_sha256"] == backups.manifest_digest(manifest)
+
+
+def flip_database_byte(name: str, data: bytes) -> bytes:
+    if name not in backups.DATABASE_MEMBERS.values():
+        return data
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+def edit_manifest_by_hand(name: str, data: bytes) -> bytes:
+    if name != backups.MANIFEST:
+        return data
+    manifest = json.loads(data)
+    manifest["counts"]["media"] = 0
+    return json.dumps(manifest).encode()
+
+
+@transactional
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (flip_database_byte, "does not match its checksum"),
+        (edit_manifest_by_hand, "manifest of"),
+    ],
+    ids=["flipped-database-byte", "edited-manifest"],
+)
+def test_a_tampered_archive_is_refused_and_changes_nothing(backed_up, edit, message):
+    archive, after_changes = backed_up
+    rewrite(archive, edit)
+
+    with pytest.raises(CommandError, match=message):
+        restore(archive, yes=True)
+
+    assert snapshot() == after_changes
+
+
+@transactional
+def test_a_member_missing_from_the_archive_is_refused(backed_up):
+    archive, after_changes = backed_up
+    with tarfile.open(archive) as tar:
+        kept = [(m, tar.extractfile(m).read()) for m in tar if not m.name.startswith("media/")]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in kept:
+            tar.addfile(member, io.BytesIO(data))
+
+    with pytest.raises(CommandError, match="does not hold the files its manifest lists"):
+        restore(archive, yes=True)
+
+    assert snapshot() == after_changes
+
+
+@transactional
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
+def test_a_damaged_archive_is_refused_and_changes_nothing(backed_up, damage):
+    archive, after_changes = backed_up
+    data = archive.read_bytes()
+    middle = len(data) // 2
+    archive.write_bytes(
+        {
+            "flip": data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :],
+            "truncate": data[:middle],
+            "garbage": b"this is not a backup",
+        }[damage]
+    )
+
+    with pytest.raises(CommandError, match="could not be read as a Lodestar backup"):
+        restore(archive, yes=True)
+
+    assert snapshot() == after_changes
+
+
+@transactional
+def test_a_backup_of_the_other_database_vendor_is_refused(backed_up):
+    archive, after_changes = backed_up
+    theirs = OTHER_VENDOR[connection.vendor]
+
+    def claim_other_vendor(name: str, data: bytes) -> bytes:
+        if name in backups.DATABASE_MEMBERS.values():
+            return data
+        if name == backups.MANIFEST:
+            manifest = json.loads(data)
+            member = manifest["database"]["member"]
+            manifest["members"][backups.DATABASE_MEMBERS[theirs]] = manifest["members"].pop(member)
+            manifest["database"].update(vendor=theirs, member=backups.DATABASE_MEMBERS[theirs])
+            manifest["manifest_sha256"] = backups.manifest_digest(manifest)
+            return json.dumps(manifest).encode()
+        return data
+
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in members:
+            if member.name in backups.DATABASE_MEMBERS.values():
+                member.name = backups.DATABASE_MEMBERS[theirs]
+            data = claim_other_vendor(member.name, data)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+
+    vendors = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    expected = (
+        f"holds a {vendors[theirs]} database, but this site uses {vendors[connection.vendor]}"
+    )
+    with pytest.raises(CommandError, match=expected):
+        restore(archive, yes=True)
+
+    assert snapshot() == after_changes
+
+
+@transactional
+def test_a_backup_from_a_newer_lodestar_is_refused(backed_up):
+    archive, after_changes = backed_up
+    edit_manifest(archive, lambda m: m["migrations"]["core"].append("9999_from_the_future"))
+
+    with pytest.raises(CommandError, match="newer version of Lodestar.*core.9999_from_the_future"):
+        restore(archive, yes=True)
+
+    assert snapshot() == after_changes
+
+
+@transactional
+def test_without_yes_and_without_a_terminal_it_refuses(backed_up):
+    archive, after_changes = backed_up
+
+    with pytest.raises(CommandError, match="--yes"):
+        restore(archive)
+
+    assert snapshot() == after_changes
+
+
+def newest_migration_with_a_predecessor() -> tuple[str, str, str]:
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    for app, name in sorted(graph.leaf_nodes()):
+        if not apps.get_app_config(app).name.startswith("lodestar."):
+            continue
+        previous = [
+            node.key[1] for node in graph.node_map[(app, name)].parents if node.key[0] == app
+        ]
+        if previous:
+            return app, name, previous[0]
+    pytest.skip("no Lodestar app has a second migration to roll back yet")
+
+
+@transactional
+def test_an_older_backup_is_brought_up_to_date(tmp_path, mentee):
+    app, latest, previous = newest_migration_with_a_predecessor()
+    call_command("migrate", app, previous, verbosity=0)
+    try:
+        archive = backup(tmp_path)
+    finally:
+        call_command("migrate", app, verbosity=0)
+
+    out = restore(archive, yes=True)
+
+    assert f"{app}.{latest}" in out
+    assert (app, latest) in MigrationRecorder(connection).applied_migrations()
+    assert User.objects.filter(email=mentee.email).exists()
+
+
+def test_the_postgres_password_travels_in_the_environment_only(monkeypatch):
+    monkeypatch.setattr(backups.shutil, "which", lambda program: f"/usr/bin/{program}")
+    settings_dict = {
+        "NAME": "lodestar",
+        "USER": "lodestar",
+        "PASSWORD": "s3cret-db-pass",
+        "HOST": "db.internal",
+        "PORT": 5432,
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+    argv, env = backups.postgres_command("pg_dump", settings_dict, "--format=custom")
+
+    assert "s3cret-db-pass" not in " ".join(argv)
+    assert argv[:2] == ["/usr/bin/pg_dump", "--no-password"]
+    assert {"--host=db.internal", "--port=5432", "--username=lodestar", "--dbname=lodestar"} <= set(
+        argv
+    )
+    assert env["PGPASSWORD"] == "s3cret-db-pass"
+    assert env["PGSSLMODE"] == "require"
+
+
+def test_a_missing_client_tool_is_named(monkeypatch):
+    monkeypatch.setattr(backups.shutil, "which", lambda program: None)
+    with pytest.raises(backups.BackupError, match="pg_restore was not found"):
+        backups.postgres_command("pg_restore", {"NAME": "x", "OPTIONS": {}})
+
+
+@transactional
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="drives a SQLite database file; the PostgreSQL run covers pg_dump and pg_restore",
+)
+def test_the_commands_work_on_a_sqlite_file_with_the_site_configuration(tmp_path, mentee, avatar):
+    site = tmp_path / "site"
+    (site / "media" / "avatars").mkdir(parents=True)
+    (site / "media" / "avatars" / "mei.png").write_bytes(AVATAR)
+    database = site / "lodestar.sqlite3"
+    # A migrated database file with the cast in it, copied from the in-memory test database.
+    copy = sqlite3.connect(database)
+    connection.connection.backup(copy)
+    copy.close()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DATA_DIR"}
+    }
+    env["DATA_DIR"] = str(site)
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def memberships() -> int:
+        with sqlite3.connect(database) as db:
+            return db.execute("SELECT COUNT(*) FROM programs_membership").fetchone()[0]
+
+    assert manage("backup").returncode == 0
+    [archive] = (site / "backups").glob("lodestar-*.tar.gz")
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(database) as db:
+        db.execute("DELETE FROM programs_membership")
+    (site / "media" / "avatars" / "mei.png").unlink()
+
+    refused = manage("restore", str(archive))
+    assert refused.returncode == 1
+    assert "--yes" in refused.stderr
+    assert memberships() == 0
+
+    restored = manage("restore", "--yes", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert memberships() == 1
+    assert (site / "media" / "avatars" / "mei.png").read_bytes() == AVATAR
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert PASSWORD not in restored.stdout + restored.stderr
