@@ -420,3 +420,18 @@ def test_list_pages_keep_their_query_budget_as_data_grows(
             )
         for url in urls:
             _query_count(client, url, django_assert_max_num_queries, 16)
+
+
+def test_refusals_of_existing_records_are_audited(cast, login, program):
+    from lodestar.core.models import AuditLog
+
+    membership = cast["mentee"].memberships.get()
+    login(cast["other_member"]).get(
+        reverse("programs:membership", args=[program.slug, membership.pk])
+    )
+    login(cast["mentor"]).get(reverse("programs:review", args=[program.slug]))
+    denied = AuditLog.objects.filter(action="access.denied").order_by("id")
+    assert [(e.actor, e.target_type) for e in denied] == [
+        (cast["other_member"], "programs.membership"),
+        (cast["mentor"], "programs.program"),
+    ]

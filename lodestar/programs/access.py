@@ -7,7 +7,17 @@ not leak.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from lodestar.core.models import audit
+
 from .models import Coordinator, Membership, Program
+
+
+def _deny(user, obj) -> Http404:
+    """A refusal of a record that exists is logged: repeated probing shows in the audit log."""
+    if user.is_authenticated:
+        program_id = obj.pk if isinstance(obj, Program) else getattr(obj, "program_id", None)
+        audit(user, "access.denied", obj, program_id)
+    return Http404()
 
 
 def is_coordinator(user, program: Program) -> bool:
@@ -49,7 +59,7 @@ def get_program_for(user, slug: str, manage: bool = False) -> Program:
         raise Http404
     restricted = manage or program.status == Program.ProgramStatus.DRAFT
     if restricted and not is_coordinator(user, program):
-        raise Http404
+        raise _deny(user, program)
     return program
 
 
@@ -65,5 +75,5 @@ def get_membership_for(user, program: Program, pk: int, manage: bool = False) ->
     if is_coordinator(user, program):
         return membership
     if manage or membership.user_id != user.pk:
-        raise Http404
+        raise _deny(user, membership)
     return membership
