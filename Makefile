@@ -40,6 +40,10 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
+	@# Production settings must pass Django's deployment checklist without a warning.
+	DEBUG=false SECRET_KEY=lint-only-key-never-used-to-sign-anything-0123456789-ABCDEFGHIJ \
+		ALLOWED_HOSTS=lodestar.example.org DATA_DIR=$$(mktemp -d) \
+		$(MANAGE) check --deploy --fail-level WARNING
 
 fmt: install-test
 	$(BIN)/ruff format .

@@ -190,7 +190,7 @@ def test_secret_key_from_the_environment_wins(monkeypatch, tmp_path):
 
 def test_secret_key_rejects_a_short_key(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "too-short")
-    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be at least 32 characters"):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be at least 50 characters"):
         secret_key(tmp_path, debug=True)
 
 
