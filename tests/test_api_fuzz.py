@@ -152,4 +152,6 @@ def test_api_without_credentials(case, world):
         case.headers.pop("Authorization", None)
     response = case.call()
     case.validate_response(response, checks=[not_a_server_error, content_type_conformance])
-    assert response.status_code == 401, response.text
+    # Schemathesis also tries methods the path does not have: those are a 405 for everyone.
+    expected = 401 if case.method.upper() == case.operation.method.upper() else 405
+    assert response.status_code == expected, response.text

@@ -281,16 +281,17 @@ def test_without_yes_and_without_a_terminal_it_refuses(backed_up):
 
 
 def newest_migration_with_a_predecessor() -> tuple[str, str, str]:
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    for app, name in sorted(graph.leaf_nodes()):
+    """A Lodestar migration that can be rolled back to an earlier one of the same app."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for app, name in sorted(loader.graph.leaf_nodes()):
         if not apps.get_app_config(app).name.startswith("lodestar."):
             continue
-        previous = [
-            node.key[1] for node in graph.node_map[(app, name)].parents if node.key[0] == app
-        ]
-        if previous:
+        node = loader.graph.node_map[(app, name)]
+        previous = [parent.key[1] for parent in node.parents if parent.key[0] == app]
+        reversible = all(op.reversible for op in loader.get_migration(app, name).operations)
+        if previous and reversible:
             return app, name, previous[0]
-    pytest.skip("no Lodestar app has a second migration to roll back yet")
+    pytest.skip("no Lodestar app has a reversible second migration yet")
 
 
 @transactional

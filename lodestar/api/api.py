@@ -5,8 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from . import idempotency
 from .models import ApiToken
 from .routers import me, programs
+from .schemas import ErrorOut, component
 
 
 class TokenAuth(HttpBearer):
@@ -18,11 +20,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class LodestarAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        # What every endpoint shares is documented once, here, next to where it is enforced.
+        error = component(schema, ErrorOut)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                if operation.get("security"):
+                    operation["responses"].setdefault(
+                        401,
+                        {
+                            "description": "Missing, unknown or revoked token",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return idempotency.document(schema)
+
+
+api = LodestarAPI(
     title="Lodestar API",
     version="1",
-    description="Read your profile, your memberships and the programs you may see. "
-    "Authenticate with a personal access token: `Authorization: Bearer <token>`.",
+    description="Read your profile, your memberships and the programs you may see; apply to "
+    "programs and change memberships. "
+    "Authenticate with a personal access token: `Authorization: Bearer <token>`. "
+    "Every POST accepts an `Idempotency-Key` header to make retries safe.",
     urls_namespace="api",
     auth=TokenAuth(),
 )
@@ -33,5 +55,6 @@ def service_validation_error(request: HttpRequest, exc: DjangoValidationError) -
     return api.create_response(request, {"detail": exc.messages}, status=400)
 
 
+idempotency.install(api)
 api.add_router("/me", me.router)
 api.add_router("/programs", programs.router)

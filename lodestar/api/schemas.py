@@ -1,8 +1,11 @@
 """The API's typed shapes; the OpenAPI document generated from them is the contract."""
 
 from datetime import date, datetime, time
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.openapi.schema import REF_TEMPLATE
+from pydantic import StrictInt, StrictStr, WithJsonSchema
 
 from lodestar.accounts.choices import (
     ConversationMode,
@@ -13,11 +16,18 @@ from lodestar.accounts.choices import (
     Proficiency,
     SkillKind,
 )
-from lodestar.programs.models import Program, Role, Track
+from lodestar.programs.intake import MAX_TEXT
+from lodestar.programs.models import Audience, IntakeQuestion, Program, Role, Track
 from lodestar.programs.states import Status
 
 # The most rows one page of a list endpoint returns, whatever `limit` asks for.
 MAX_LIMIT = 100
+# The largest primary key the database holds; a bigger id is a 422, not a database error.
+MAX_ID = 2**63 - 1
+# PostgreSQL stores no NUL character in text or JSON, so none is accepted.
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 def _or_none(value: str) -> str | None:
@@ -207,3 +217,88 @@ class MembershipOut(Schema):
     @staticmethod
     def resolve_applied_at(obj) -> datetime:
         return obj.created_at
+
+
+# Errors. Every endpoint documents the ones it may answer: the document is the whole contract.
+
+
+class ErrorOut(Schema):
+    """401 and 404 carry one message; a 400 from a service lists every problem found."""
+
+    detail: str | list[str]
+
+
+class ValidationIssue(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """A 422: the request does not match its documented shape; `loc` says where."""
+
+    detail: list[ValidationIssue]
+
+
+def component(schema: dict, model: type[Schema]) -> dict:
+    """Add `model` to an OpenAPI document's components (if missing) and return its $ref."""
+    definition = model.model_json_schema(ref_template=REF_TEMPLATE)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, nested in definition.pop("$defs", {}).items():
+        components.setdefault(name, nested)
+    components.setdefault(model.__name__, definition)
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+
+
+# Writes.
+
+AnswerText = Annotated[StrictStr, Field(max_length=max(MAX_TEXT.values()), pattern=NO_NUL)]
+AnswerChoices = Annotated[list[AnswerText], Field(max_length=100)]
+QuestionKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+
+
+class ApplicationIn(Schema):
+    cohort_id: Id
+    track_id: Id
+    role: Role
+    capacity: Annotated[StrictInt, Field(ge=1, le=20)] | None = Field(
+        None, description="Mentors only: how many mentees at once (default: the program's)."
+    )
+    answers: dict[QuestionKey, AnswerText | StrictInt | AnswerChoices | None] = Field(
+        default_factory=dict,
+        max_length=200,
+        # Keys are question ids: a key of another shape is invalid, not ignored.
+        json_schema_extra={"additionalProperties": False},
+        description="Answers keyed by question id (see the program's questions): text, a "
+        "choice, a list of choices, or 1-5 for a scale.",
+    )
+
+    def answers_by_question(self) -> dict[int, Any]:
+        return {int(qid): value for qid, value in self.answers.items()}
+
+
+class TransitionIn(Schema):
+    status: Status
+    note: Annotated[StrictStr, Field(max_length=2000, pattern=NO_NUL)] = ""
+
+
+# Inline, since OpenAPI components are named after the class: Track.Kind is also "Kind".
+QuestionKind = Annotated[
+    IntakeQuestion.Kind,
+    WithJsonSchema({"type": "string", "enum": IntakeQuestion.Kind.values, "title": "QuestionKind"}),
+]
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    help_text: str
+    kind: QuestionKind
+    options: list[str]
+    required: bool
+    audience: Audience
+
+    @staticmethod
+    def resolve_options(obj) -> list[str]:
+        # Stored as JSON; older rows may hold numbers, which read as their text.
+        return [str(option) for option in obj.options]

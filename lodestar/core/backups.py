@@ -81,7 +81,6 @@ def create_backup(
     if output is None:
         output = Path(settings.DATA_DIR) / "backups" / f"lodestar-{created:%Y%m%d-%H%M%S}.tar.gz"
     output = output.absolute()
-    media = _media_files(Path(settings.MEDIA_ROOT))
     try:
         output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The dump can be as large as the database: stage it beside the archive, not in /tmp.
@@ -91,6 +90,9 @@ def create_backup(
                 _dump_sqlite(connection, dump)
             else:
                 _dump_postgresql(connection, dump)
+            # Listed after the dump: a file uploaded meanwhile is kept without its row, which
+            # is harmless, rather than a row kept without its file.
+            media = _media_files(Path(settings.MEDIA_ROOT), skip=Path(tmp))
             manifest = {
                 "format": FORMAT,
                 "lodestar_version": lodestar_version(),
@@ -201,11 +203,13 @@ def _vendor(connection: BaseDatabaseWrapper) -> str:
     return connection.vendor
 
 
-def _media_files(media_root: Path) -> list[tuple[Path, str]]:
+def _media_files(media_root: Path, skip: Path) -> list[tuple[Path, str]]:
     if not media_root.is_dir():
         return []
     files = []
     for directory, _, names in os.walk(media_root):
+        if Path(directory).is_relative_to(skip):
+            continue  # our own staging directory, when --output points inside MEDIA_ROOT
         for name in names:
             path = Path(directory, name)
             # Symbolic links are skipped: they may point anywhere, and a restore would follow them.

@@ -1,12 +1,13 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lodestar.accounts.models import User, UserSkill, ensure_profile
 from lodestar.programs.models import Membership
 
-from ..schemas import MAX_LIMIT, MeOut, MyMembershipOut
+from ..pagination import Pagination
+from ..schemas import MAX_LIMIT, MeOut, MyMembershipOut, ValidationErrorOut
 
 router = Router(tags=["me"])
 
@@ -26,8 +27,12 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut.from_user(user)
 
 
-@router.get("/programs", response=list[MyMembershipOut], summary="My memberships")
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@router.get(
+    "/programs",
+    response={200: list[MyMembershipOut], 422: ValidationErrorOut},
+    summary="My memberships",
+)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def my_memberships(request: HttpRequest):
     return (
         Membership.objects.filter(user=request.user)
