@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lodestar.accounts",
     "lodestar.notifications",
     "lodestar.programs",
+    "lodestar.mentoring",
     "lodestar.api",
 ]
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
 from lodestar.api.models import ApiToken
+from lodestar.mentoring.services import create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import IntakeQuestion, OnboardingItem
 
@@ -94,6 +95,11 @@ PAGES: dict[str, Page] = {
     "programs:transition": Page("membership", MEMBERSHIP, "post"),
     "programs:graduate": Page("membership", COORDINATOR, "post"),
     "programs:onboarding_toggle": Page("onboarding", {"mentee"}, "post"),
+    # Mentoring relationships: the pair and their program's coordinators.
+    "mentoring:list": Page(allowed=EVERYONE),
+    "mentoring:detail": Page("relationship", {"mentee", "mentor", "coordinator"}),
+    "mentoring:status": Page("relationship", {"mentee", "mentor", "coordinator"}, "post"),
+    "mentoring:program_list": Page("program", COORDINATOR),
 }
 
 
@@ -129,7 +135,12 @@ def world(cast, program, skill):
     item = OnboardingItem.objects.create(program=program, text="Code of conduct")
     _token, _raw = ApiToken.issue(mentee, "laptop")
     invitation = services.invite(program, cohort, mentee.email, "mentor", cast["coordinator"])
+    relationship = create_relationship(
+        cohort, program.tracks.get(kind="intermediate"), [cast["mentor"]], [mentee],
+        cast["coordinator"],
+    )  # fmt: skip
     return {
+        "relationship": [relationship.pk],
         "program": [program.slug],
         "cohort": [program.slug, cohort.pk],
         "membership": [program.slug, membership.pk],

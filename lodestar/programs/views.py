@@ -14,6 +14,7 @@ from lodestar.accounts.models import ensure_profile
 from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
 
+from . import home as home_sections
 from . import services
 from .access import (
     can_create_programs,
@@ -107,6 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "onboarding": onboarding,
             "invitations": invitations,
             "coordinating": coordinating,
+            "sections": home_sections.sections_for(user),
             "open_programs": visible_programs(user)
             .filter(status=Program.ProgramStatus.OPEN)
             .exclude(memberships__user=user)[:5],

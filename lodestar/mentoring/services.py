@@ -1,0 +1,120 @@
+"""Changes to relationships: atomic, logged on the relationship's timeline and in the audit log."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lodestar.core.models import audit
+from lodestar.notifications.services import notify
+from lodestar.programs.models import Cohort, Track
+
+from .models import Participant, Relationship, RelationshipEvent
+from .states import OPEN_STATUSES, TRANSITIONS, Status
+
+
+@transaction.atomic
+def create_relationship(
+    cohort: Cohort,
+    track: Track,
+    mentors: list,
+    mentees: list,
+    actor,
+    source: str = Relationship.Source.MANUAL,
+    explanation: str = "",
+    score: float | None = None,
+) -> Relationship:
+    """Start a relationship; peers are passed as mentees of a track of kind peer."""
+    if not mentees or (not mentors and not track.is_peer):
+        raise ValidationError(_("A relationship needs a mentor and at least one mentee."))
+    if track.program_id != cohort.program_id:
+        raise ValidationError(_("Choose a track of the cohort's program."))
+    if track.is_peer:
+        kind = Relationship.Kind.PEER
+    elif len(mentees) > 1 or len(mentors) > 1:
+        kind = Relationship.Kind.GROUP
+    else:
+        kind = Relationship.Kind.ONE_TO_ONE
+    relationship = Relationship.objects.create(
+        program_id=cohort.program_id,
+        cohort=cohort,
+        track=track,
+        kind=kind,
+        source=source,
+        status=Status.ACTIVE,
+        match_explanation=explanation,
+        match_score=score,
+    )
+    peer_role = Participant.Role.PEER if track.is_peer else Participant.Role.MENTEE
+    Participant.objects.bulk_create(
+        [
+            Participant(relationship=relationship, user=u, role=Participant.Role.MENTOR)
+            for u in mentors
+        ]
+        + [Participant(relationship=relationship, user=u, role=peer_role) for u in mentees]
+    )
+    RelationshipEvent.objects.create(
+        relationship=relationship, to_status=Status.ACTIVE, actor=_person(actor), note=source
+    )
+    audit(actor, "relationship.created", relationship, relationship.program_id, source=source)
+    for user in [*mentors, *mentees]:
+        notify(
+            user,
+            "relationship_started",
+            {"relationship": relationship, "program": relationship.program},
+            relationship.get_absolute_url(),
+        )
+    return relationship
+
+
+def _person(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+@transaction.atomic
+def change_status(relationship: Relationship, target: str, actor, note: str = "", until=None):
+    locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    current = locked.status
+    if (current, target) not in TRANSITIONS:
+        raise ValidationError(
+            _("A relationship that is %(a)s cannot become %(b)s.")
+            % {"a": Status(current).label.lower(), "b": Status(target).label.lower()}
+        )
+    if target == Status.ENDED and not note.strip():
+        raise ValidationError(_("Say why the relationship ends early."))
+    if target == Status.PAUSED:
+        if until is None or until <= timezone.localdate():
+            raise ValidationError(_("Choose the date you expect to come back."))
+        relationship.paused_until = until
+    else:
+        relationship.paused_until = None
+    if target in {Status.COMPLETED, Status.ENDED}:
+        relationship.ended_on = timezone.localdate()
+        relationship.end_reason = note[:500] if target == Status.ENDED else ""
+    relationship.status = target
+    relationship.save()
+    RelationshipEvent.objects.create(
+        relationship=relationship,
+        from_status=current,
+        to_status=target,
+        actor=_person(actor),
+        note=note,
+    )
+    audit(actor, f"relationship.{target}", relationship, relationship.program_id)
+    for participant in relationship.participants.all():
+        if participant.user_id != getattr(actor, "pk", None):
+            notify(
+                participant.user,
+                "relationship_status",
+                {"relationship": relationship, "actor": actor, "note": note},
+                relationship.get_absolute_url(),
+            )
+    return relationship
+
+
+def open_relationship_count(user) -> int:
+    return Relationship.objects.filter(
+        participants__user=user,
+        participants__role=Participant.Role.MENTOR,
+        status__in=OPEN_STATUSES,
+    ).count()

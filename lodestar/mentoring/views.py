@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lodestar.core.pagination import paginate, query_without_page
+from lodestar.programs.access import get_program_for, is_coordinator
+
+from . import services
+from .access import get_relationship_for, program_relationships, relationships_of
+from .forms import StatusForm
+from .states import ACTION_LABELS, Status, allowed_targets
+
+
+@login_required
+def my_relationships(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, relationships_of(request.user))
+    return render(request, "mentoring/list.html", {"page": page})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = get_relationship_for(request.user, pk)
+    return render(
+        request,
+        "mentoring/detail.html",
+        {
+            "relationship": relationship,
+            "manage": is_coordinator(request.user, relationship.program),
+            "events": relationship.events.select_related("actor__profile"),
+            "targets": [(s, ACTION_LABELS[s]) for s in allowed_targets(relationship.status)],
+            "form": StatusForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = get_relationship_for(request.user, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(relationship)
+    data = form.cleaned_data
+    try:
+        services.change_status(
+            relationship, data["status"], request.user, data["note"], data["until"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The relationship is now %(s)s.") % {"s": Status(data["status"]).label.lower()},
+        )
+    return redirect(relationship)
+
+
+@login_required
+def program_list(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for(request.user, slug, manage=True)
+    relationships = program_relationships(program)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        relationships = relationships.filter(status=status)
+    return render(
+        request,
+        "mentoring/program_list.html",
+        {
+            "program": program,
+            "page": paginate(request, relationships),
+            "page_query": query_without_page(request),
+            "status": status,
+            "statuses": Status.choices,
+        },
+    )

@@ -1,0 +1,139 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from lodestar.mentoring import services
+from lodestar.mentoring.models import Relationship
+from lodestar.mentoring.states import Status
+from lodestar.notifications.models import Notification
+from lodestar.programs.models import Track
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(program, mentor, mentee, coordinator):
+    track = program.tracks.get(kind=Track.Kind.INTERMEDIATE)
+    return services.create_relationship(
+        program.cohorts.get(), track, [mentor], [mentee], coordinator, explanation="Both love SQL"
+    )
+
+
+def test_a_one_to_one_relationship_starts_active_and_tells_both(pair, mentor, mentee):
+    assert pair.kind == Relationship.Kind.ONE_TO_ONE and pair.status == Status.ACTIVE
+    assert pair.mentors() == [mentor] and pair.mentees() == [mentee]
+    assert Notification.objects.filter(kind="relationship_started").count() == 2
+    assert list(pair.events.values_list("to_status", flat=True)) == ["active"]
+
+
+def test_group_and_peer_kinds(program, mentor, mentee, other_member, coordinator):
+    cohort = program.cohorts.get()
+    group = services.create_relationship(
+        cohort,
+        program.tracks.get(kind="intermediate"),
+        [mentor],
+        [mentee, coordinator],
+        coordinator,
+    )
+    peers = services.create_relationship(
+        cohort, program.tracks.get(kind="peer"), [], [mentee, mentor], coordinator
+    )
+    assert group.kind == Relationship.Kind.GROUP
+    assert peers.kind == Relationship.Kind.PEER
+    assert {p.role for p in peers.participants.all()} == {"peer"}
+
+
+def test_a_relationship_needs_a_mentor_outside_peer_tracks(program, mentee, coordinator):
+    with pytest.raises(ValidationError):
+        services.create_relationship(
+            program.cohorts.get(), program.tracks.get(kind="leadership"), [], [mentee], coordinator
+        )
+
+
+def test_pause_needs_a_return_date_and_end_needs_a_reason(pair, mentee):
+    with pytest.raises(ValidationError, match="come back"):
+        services.change_status(pair, Status.PAUSED, mentee)
+    back = timezone.localdate() + dt.timedelta(days=14)
+    services.change_status(pair, Status.PAUSED, mentee, "Exams", until=back)
+    assert pair.paused_until == back
+    with pytest.raises(ValidationError, match="why"):
+        services.change_status(pair, Status.ENDED, mentee, "  ")
+    services.change_status(pair, Status.ENDED, mentee, "Moved abroad")
+    pair.refresh_from_db()
+    assert (pair.status, pair.end_reason, pair.paused_until) == ("ended", "Moved abroad", None)
+    assert [e.to_status for e in pair.events.all()] == ["active", "paused", "ended"]
+
+
+def test_completed_is_final(pair, mentor):
+    services.change_status(pair, Status.COMPLETED, mentor, "Goals reached early")
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.change_status(pair, Status.ACTIVE, mentor)
+
+
+def test_the_other_side_is_told_of_a_change(pair, mentor, mentee):
+    services.change_status(pair, Status.COMPLETED, mentor, "Well done")
+    assert Notification.objects.filter(user=mentee, kind="relationship_status").exists()
+    assert not Notification.objects.filter(user=mentor, kind="relationship_status").exists()
+
+
+def test_relationship_page_is_for_participants_and_coordinators(pair, cast, login):
+    url = pair.get_absolute_url()
+    assert login(None).get(url).status_code == 302
+    for who in ("other_member", "other_coordinator"):
+        assert login(cast[who]).get(url).status_code == 404
+    for who in ("mentor", "mentee", "coordinator"):
+        page = login(cast[who]).get(url)
+        assert page.status_code == 200 and "Both love SQL" in page.content.decode()
+
+
+def test_status_form_errors_are_messages(pair, login, mentee):
+    response = login(mentee).post(
+        reverse("mentoring:status", args=[pair.pk]), {"status": "ended"}, follow=True
+    )
+    assert "Say why the relationship ends early." in response.content.decode()
+    pair.refresh_from_db()
+    assert pair.status == Status.ACTIVE
+
+
+def test_home_shows_my_relationships(pair, login, mentee):
+    page = login(mentee).get(reverse("home")).content.decode()
+    assert "My mentoring" in page and "Mo Mentor (mentor)" in page
+
+
+def test_lists_do_not_grow_their_queries_with_relationships(
+    program, mentor, mentee, coordinator, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    track = program.tracks.get(kind="intermediate")
+    pages = [
+        (mentee, reverse("mentoring:list")),
+        (coordinator, reverse("mentoring:program_list", args=[program.slug])),
+        (mentee, reverse("home")),
+    ]
+
+    def counts():
+        result = []
+        for user, url in pages:
+            client = login(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    services.create_relationship(program.cohorts.get(), track, [mentor], [mentee], coordinator)
+    few = counts()
+    for _ in range(11):
+        services.create_relationship(program.cohorts.get(), track, [mentor], [mentee], coordinator)
+    assert counts() == few
+
+
+def test_export_includes_relationships(pair, login, mentee):
+    import json
+
+    data = json.loads(login(mentee).get(reverse("accounts:export")).content)
+    assert data["relationships"][0]["with"] == ["Mo Mentor"]
