@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lodestar.notifications",
     "lodestar.programs",
     "lodestar.mentoring",
+    "lodestar.matching",
     "lodestar.api",
 ]
 

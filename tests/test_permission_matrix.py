@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
 from lodestar.api.models import ApiToken
+from lodestar.matching.models import MatchRequest
 from lodestar.mentoring.services import create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import IntakeQuestion, OnboardingItem
@@ -100,6 +101,14 @@ PAGES: dict[str, Page] = {
     "mentoring:detail": Page("relationship", {"mentee", "mentor", "coordinator"}),
     "mentoring:status": Page("relationship", {"mentee", "mentor", "coordinator"}, "post"),
     "mentoring:program_list": Page("program", COORDINATOR),
+    # Matching: a mentee's own suggestions, requests between the two people.
+    "matching:suggestions": Page("mentee_membership", {"mentee"}),
+    "matching:requests": Page(allowed=EVERYONE),
+    "matching:request": Page("match_request", {"mentee", "mentor", "coordinator"}),
+    "matching:request_answer": Page(
+        "withdraw_request", {"mentee", "mentor", "coordinator"}, "post"
+    ),  # only the mentee's withdrawal succeeds; the others get a message, see test_matching_*
+    "matching:accepting": Page("mentor_membership", {"mentor"}, "post"),
 }
 
 
@@ -139,7 +148,15 @@ def world(cast, program, skill):
         cohort, program.tracks.get(kind="intermediate"), [cast["mentor"]], [mentee],
         cast["coordinator"],
     )  # fmt: skip
+    mentor_membership = cast["mentor"].memberships.get()
+    match_request = MatchRequest.objects.create(
+        program=program, mentee=membership, mentor=mentor_membership, note="Please"
+    )
     return {
+        "mentee_membership": [membership.pk],
+        "mentor_membership": [mentor_membership.pk],
+        "match_request": [match_request.pk],
+        "withdraw_request": [match_request.pk, "withdraw"],
         "relationship": [relationship.pk],
         "program": [program.slug],
         "cohort": [program.slug, cohort.pk],

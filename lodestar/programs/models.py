@@ -219,6 +219,8 @@ class Membership(TimeStamped):
         help_text=_("How many mentees you can take on at once."),
     )
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # Mentors may pause new requests (for instance when declining one) without leaving.
+    accepting_requests = models.BooleanField(_("open to new requests"), default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
