@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
 from lodestar.api.models import ApiToken
-from lodestar.matching.models import MatchRequest
+from lodestar.matching.models import MatchRequest, MatchRound, ProposedPair
 from lodestar.mentoring.services import create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import IntakeQuestion, OnboardingItem
@@ -109,6 +109,12 @@ PAGES: dict[str, Page] = {
         "withdraw_request", {"mentee", "mentor", "coordinator"}, "post"
     ),  # only the mentee's withdrawal succeeds; the others get a message, see test_matching_*
     "matching:accepting": Page("mentor_membership", {"mentor"}, "post"),
+    "matching:rounds": Page("program", COORDINATOR),
+    "matching:settings": Page("program", COORDINATOR),
+    "matching:round": Page("round", COORDINATOR),
+    "matching:round_action": Page("round", COORDINATOR, "post"),
+    "matching:round_csv": Page("round", COORDINATOR),
+    "matching:pair": Page("pair", {"mentee", "mentor", "coordinator"}),
 }
 
 
@@ -152,7 +158,15 @@ def world(cast, program, skill):
     match_request = MatchRequest.objects.create(
         program=program, mentee=membership, mentor=mentor_membership, note="Please"
     )
+    matching_round = MatchRound.objects.create(
+        program=program, cohort=cohort, status=MatchRound.Status.PUBLISHED
+    )
+    pair = ProposedPair.objects.create(
+        round=matching_round, mentee=membership, mentor=mentor_membership, score=0.8
+    )
     return {
+        "round": [matching_round.pk],
+        "pair": [pair.pk],
         "mentee_membership": [membership.pk],
         "mentor_membership": [mentor_membership.pk],
         "match_request": [match_request.pk],

@@ -39,3 +39,38 @@ def get_own_membership(user, pk: int, mentor: bool = False):
     if membership is None:
         raise Http404
     return membership
+
+
+def get_round_for(user, pk: int):
+    """Rounds are for the program's coordinators only."""
+    from .models import MatchRound
+
+    matching_round = MatchRound.objects.select_related("program", "cohort").filter(pk=pk).first()
+    if matching_round is None:
+        raise Http404
+    if not is_coordinator(user, matching_round.program):
+        audit(user, "access.denied", matching_round, matching_round.program_id)
+        raise Http404
+    return matching_round
+
+
+def get_pair_for(user, pk: int):
+    """A published pair for the two people in it; any pair for the program's coordinators."""
+    from .models import MatchRound, ProposedPair
+
+    pair = (
+        ProposedPair.objects.select_related(
+            "round__program", "mentee__user__profile", "mentor__user__profile", "mentee__cohort"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if pair is None:
+        raise Http404
+    if is_coordinator(user, pair.round.program):
+        return pair
+    published = pair.round.status == MatchRound.Status.PUBLISHED
+    if published and user.pk in (pair.mentee.user_id, pair.mentor.user_id):
+        return pair
+    audit(user, "access.denied", pair.round, pair.round.program_id)
+    raise Http404

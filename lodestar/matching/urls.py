@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_views, views
 
 app_name = "matching"
 
@@ -14,4 +14,10 @@ urlpatterns = [
         name="request_answer",
     ),
     path("mentor/<int:membership>/accepting/", views.accepting, name="accepting"),
+    path("program/<slug:slug>/rounds/", round_views.round_list, name="rounds"),
+    path("program/<slug:slug>/settings/", round_views.settings_page, name="settings"),
+    path("rounds/<int:pk>/", round_views.round_detail, name="round"),
+    path("rounds/<int:pk>/action/", round_views.round_action, name="round_action"),
+    path("rounds/<int:pk>/pairs.csv", round_views.round_csv, name="round_csv"),
+    path("pairs/<int:pk>/", round_views.pair_detail, name="pair"),
 ]
