@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint fmt bench install install-test migrate demo clean
+.PHONY: run serve test lint fmt bench bench-matching install install-test migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,11 @@ fmt: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-test
-	@echo "No benchmarks yet: the matching engine (issue 5) brings the first ones."
+bench: bench-matching
+
+# Issue 5 figures, side by side with scipy's linear_sum_assignment; `--quick` for a smoke run.
+bench-matching: install-test
+	$(BIN)/python -m benchmarks.matching $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data

@@ -94,7 +94,7 @@ def test_swap_exchanges_mentors_and_locks(
     program, coordinator, cohort_people, django_capture_on_commit_callbacks
 ):
     matching_round = run(program, coordinator, django_capture_on_commit_callbacks)
-    a, b = [p for p in matching_round.pairs.all()][:2]
+    a, b = list(matching_round.pairs.all())[:2]
     if a.mentor_id == b.mentor_id:
         a = matching_round.pairs.exclude(mentor_id=b.mentor_id).first()
     before = (a.mentor_id, b.mentor_id)

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.openapi.schema import REF_TEMPLATE
-from pydantic import StrictInt, StrictStr, WithJsonSchema
+from pydantic import BeforeValidator, StrictStr, WithJsonSchema
 
 from lodestar.accounts.choices import (
     ConversationMode,
@@ -27,7 +27,20 @@ MAX_ID = 2**63 - 1
 # PostgreSQL stores no NUL character in text or JSON, so none is accepted.
 NO_NUL = r"^[^\x00]*$"
 
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema's "integer": 3 and 3.0, but not "3" or true, which pydantic would also take.
+    if isinstance(value, str | bool):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
+# Bounds go before the validator: after it, pydantic writes them as "ge"/"le", which JSON Schema
+# does not know, and the document would lose them.
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
+Capacity = Annotated[int, Field(ge=1, le=20), BeforeValidator(_json_integer)]
 
 
 def _or_none(value: str) -> str | None:
@@ -261,10 +274,10 @@ class ApplicationIn(Schema):
     cohort_id: Id
     track_id: Id
     role: Role
-    capacity: Annotated[StrictInt, Field(ge=1, le=20)] | None = Field(
+    capacity: Capacity | None = Field(
         None, description="Mentors only: how many mentees at once (default: the program's)."
     )
-    answers: dict[QuestionKey, AnswerText | StrictInt | AnswerChoices | None] = Field(
+    answers: dict[QuestionKey, AnswerText | JsonInt | AnswerChoices | None] = Field(
         default_factory=dict,
         max_length=200,
         # Keys are question ids: a key of another shape is invalid, not ignored.

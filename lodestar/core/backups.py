@@ -77,6 +77,10 @@ def create_backup(
     """Write one archive of the database and MEDIA_ROOT; return its path and manifest."""
     connection = connections[using]
     vendor = _vendor(connection)
+    if connection.in_atomic_block:
+        # SQLite's backup API would wait forever on our own write lock, and pg_dump would miss
+        # this transaction's writes.
+        raise BackupError("A backup cannot run inside a transaction.")
     created = timezone.now()
     if output is None:
         output = Path(settings.DATA_DIR) / "backups" / f"lodestar-{created:%Y%m%d-%H%M%S}.tar.gz"

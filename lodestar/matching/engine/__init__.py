@@ -113,7 +113,9 @@ def _result(scorer: Scorer, sol: Solution, options: Options, explain: bool) -> R
     pairs, explanations, reasons = [], [], {}
     for i in np.flatnonzero(sol.mentor_of >= 0):
         j = int(sol.mentor_of[i])
-        pairs.append(Pair(mentees[i].id, mentors[j].id, float(sol.score_of[i]), bool(sol.locked[i])))
+        pairs.append(
+            Pair(mentees[i].id, mentors[j].id, float(sol.score_of[i]), bool(sol.locked[i]))
+        )
         if explain:
             explanations.append(explain_pair(scorer, int(i), j, float(sol.score_of[i])))
     load = np.bincount(sol.mentor_of[sol.mentor_of >= 0], minlength=len(mentors))
@@ -123,9 +125,7 @@ def _result(scorer: Scorer, sol: Solution, options: Options, explain: bool) -> R
             reasons[mentees[i].id] = unmatched_reason(
                 scorer, int(i), load, scorer.index.capacity, options.min_score, options.mode
             )
-    return Result(
-        pairs, unmatched, sol.certificate, dict(sol.stats), explanations, reasons
-    )
+    return Result(pairs, unmatched, sol.certificate, dict(sol.stats), explanations, reasons)
 
 
 def solve_edges(

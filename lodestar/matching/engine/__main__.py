@@ -55,7 +55,9 @@ def cmd_match(args: argparse.Namespace) -> dict:
         ex = by_pair[(pair["mentee"], pair["mentor"])]
         pair["components"] = ex.components
         pair["explanation"] = ex.text
-    out["unmatched"] = [{"mentee": e, "reason": result.reasons.get(e, "")} for e in result.unmatched]
+    out["unmatched"] = [
+        {"mentee": e, "reason": result.reasons.get(e, "")} for e in result.unmatched
+    ]
     cert = result.certificate
     if cert is not None and not args.stable:
         out["certificate"] = {

@@ -65,7 +65,9 @@ def hour_grid(people: Sequence[Person], monday: dt.date | None = None) -> np.nda
     who = np.asarray(owner, dtype=np.int64)
     # A window lasts less than a day, so it touches at most 25 hours of the grid.
     hour = a[:, None] // 60 + np.arange(25)[None, :]
-    covered = np.minimum(a[:, None] + d[:, None], hour * 60 + 60) - np.maximum(a[:, None], hour * 60)
+    covered = np.minimum(a[:, None] + d[:, None], hour * 60 + 60) - np.maximum(
+        a[:, None], hour * 60
+    )
     keep = covered >= 30
     grid[np.broadcast_to(who[:, None], hour.shape)[keep], hour[keep] % HOURS_PER_WEEK] = 1.0
     return grid

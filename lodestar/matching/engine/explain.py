@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .model import COMPONENTS, PROFICIENCY_RANK, Explanation, Mode, TrackKind
-from .scoring import HOURS_PER_WEEK, Scorer, _speaks, _target
-from .text import shared_terms
+from .scoring import HOURS_PER_WEEK, Scorer, _speaks, _target, goal_overlap
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -91,7 +90,9 @@ def explain_pair(scorer: Scorer, i: int, j: int, score: float | None = None) -> 
 
     extra = []
     if comps.get("goals", 0) and comps["goals"] >= 0.2:
-        terms = shared_terms(enc.goals[i], idx.goals_m[j], idx.tfidf_goal_view())
+        view = idx.tfidf_goal_view()
+        overlap = sorted(goal_overlap(enc.goals, i, idx.goals_m, j), key=lambda x: -x[1])
+        terms = [view.terms[t] for t, _ in overlap[:3]]
         if terms:
             extra.append((comps["goals"], f"Their goals have in common: {', '.join(terms)}."))
     if comps.get("preferences", 0) and comps["preferences"] > 0:

@@ -64,7 +64,34 @@ TAGS = [
     "immigrant",
     "women-in-tech",
 ]
-NAMES = "Ana Ben Chen Dara Emeka Farah Gus Hana Ivan Jo Kemi Luis Maya Noor Omar Pia Quinn Ravi Sara Tom Uma Vera Wen Xavi Yara Zoe".split()  # noqa: E501
+NAMES = [
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jo",
+    "Kemi",
+    "Luis",
+    "Maya",
+    "Noor",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Ravi",
+    "Sara",
+    "Tom",
+    "Uma",
+    "Vera",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+]  # noqa: E501
 FORMATS = ["video", "phone", "in_person", "async"]
 STYLE = {
     "meeting_structure": ["agenda", "flow", "mix"],

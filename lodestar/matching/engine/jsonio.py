@@ -16,11 +16,9 @@ def _person(cls, data: dict[str, Any]):
         values["availability"] = [Window(**w) for w in values["availability"]]
     for key in ("wants", "skills"):
         if key in values:
-            values[key] = [
-                Skill(s["name"], int(s["level"]), s.get("target")) for s in values[key]
-            ]
+            values[key] = [Skill(s["name"], int(s["level"]), s.get("target")) for s in values[key]]
     if isinstance(values.get("languages"), list):
-        values["languages"] = {code: "fluent" for code in values["languages"]}
+        values["languages"] = dict.fromkeys(values["languages"], "fluent")
     return cls(**values)
 
 

@@ -214,7 +214,8 @@ class MentorIndex:
 
     def tfidf_goal_view(self) -> TfIdf:
         """The vocabulary seen through the goal columns kept for mentors."""
-        assert self.goal_view is not None
+        if self.goal_view is None:
+            raise RuntimeError("the index was not built with MentorIndex.build")
         return self.goal_view
 
 
@@ -304,7 +305,12 @@ class EncodedMentees:
                         continue
                     # One step per level between where the mentee is and where they aim.
                     for step in range(lv - 1, tg - 1):
-                        put(i, skill_base + LEVEL_STEPS * k + step, r / total / (tg - lv), comp_skills)
+                        put(
+                            i,
+                            skill_base + LEVEL_STEPS * k + step,
+                            r / total / (tg - lv),
+                            comp_skills,
+                        )
             answered = sum(1 for q, ch, _ in style_cols if getattr(e, q) in ch)
             if answered:
                 applies[i, comp_style] = True
@@ -357,9 +363,7 @@ class EncodedMentees:
                 k = index.language_index.get(c)
                 if k is not None:
                     av[i, HOURS_PER_WEEK + k] = _LANGUAGE_SCALE
-        av_weight = (scale[:, col_of["availability"]] / opts.availability_hours).astype(
-            np.float32
-        )
+        av_weight = (scale[:, col_of["availability"]] / opts.availability_hours).astype(np.float32)
 
         pair_exclusions = []
         if opts.exclude_reporting_line:
@@ -458,12 +462,22 @@ class Scorer:
                 ov = float(enc.hours[i] @ idx.hours_m[j])
                 out[name] = min(ov / idx.options.availability_hours, 1.0)
             elif name == "goals":
-                out[name] = float((enc.goals[i] @ idx.goals_m[j].T).toarray()[0, 0])
+                out[name] = sum(w for _, w in goal_overlap(enc.goals, i, idx.goals_m, j))
             else:
                 sl = idx.slices[name]
                 out[name] = float(enc.lin[i, sl] @ idx.lin_mT[sl, j]) / weight
             out[name] = min(max(out[name], 0.0), 1.0)
         return out
+
+
+def goal_overlap(
+    a: sparse.csr_matrix, i: int, b: sparse.csr_matrix, j: int
+) -> list[tuple[int, float]]:
+    """(term column, product) for the terms two TF-IDF rows share."""
+    ai, ad = a.indices[a.indptr[i] : a.indptr[i + 1]], a.data[a.indptr[i] : a.indptr[i + 1]]
+    bj, bd = b.indices[b.indptr[j] : b.indptr[j + 1]], b.data[b.indptr[j] : b.indptr[j + 1]]
+    common, ia, jb = np.intersect1d(ai, bj, assume_unique=True, return_indices=True)
+    return [(int(t), float(x)) for t, x in zip(common, ad[ia] * bd[jb], strict=True)]
 
 
 def _as_rows(rows: np.ndarray | slice, n: int) -> np.ndarray:

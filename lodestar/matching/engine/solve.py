@@ -238,10 +238,9 @@ def _flow(
     )
     flow.set_node_supply(src, supply)
     flow.set_node_supply(snk, -supply)
-    if mode == Mode.BEST_SCORE:
-        status = flow.solve()
-    else:
-        status = flow.solve_max_flow_with_min_cost()
+    # Max-flow-with-min-cost is exactly "most mentees matched, then best total".
+    best = mode == Mode.BEST_SCORE
+    status = flow.solve() if best else flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
     first = len(mentees)
@@ -523,10 +522,8 @@ def _duals(
     the price (a longest-path fixpoint); at an optimal matching that is the smallest optimal
     price vector. Whatever the iteration reaches, u is completed so the dual stays feasible.
     """
-    if mode == Mode.MAX_MATCHED:
-        counted = ~used & (alpha[er] ^ beta[ec])
-    else:
-        counted = ~used
+    by_cover = mode == Mode.MAX_MATCHED
+    counted = ~used & (alpha[er] ^ beta[ec]) if by_cover else ~used
     floor_u = np.where(alpha, -np.inf, 0.0) if mode == Mode.MAX_MATCHED else np.zeros(n_e)
     cr, cc, cs = er[counted], ec[counted], es[counted]
     matched = mo >= 0

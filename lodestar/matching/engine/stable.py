@@ -89,7 +89,7 @@ def blocking_pairs(
             value = mentor_rank[j].get(i)
             if value is None or capacity[j] <= 0:
                 continue
-            held = [k for k in np.flatnonzero(mentor_of == j)]
+            held = list(np.flatnonzero(mentor_of == j))
             if len(held) < capacity[j]:
                 out.append((i, j))
                 continue

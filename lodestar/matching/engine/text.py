@@ -13,7 +13,14 @@ from scipy import sparse
 
 _TOKEN = re.compile(r"[a-z][a-z0-9+#]*")
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "like", "me", "more", "most", "my", "myself", "need", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "really", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "want", "wants", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "learn", "learning", "help", "helping", "grow", "growing", "better", "improve", "skills", "skill", "work", "working"]
+    """a about above after again all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    get got had has have having he her here hers herself him himself his how i if in into is it
+    its itself just like me more most my myself need no nor not now of off on once only or
+    other our ours out over own really same she should so some such than that the their theirs
+    them then there these they this those through to too under until up very want wants was we
+    were what when where which while who whom why will with would you your yours yourself learn
+    learning help helping grow growing better improve skills skill work working""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
