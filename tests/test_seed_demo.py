@@ -123,3 +123,26 @@ def test_is_empty_tells_an_empty_database_from_a_used_one(db):
     with pytest.raises(SystemExit) as used:
         call_command("is_empty", stdout=io.StringIO())
     assert used.value.code == 1
+
+
+@pytest.mark.django_db
+def test_demo_logins_have_a_relationship_and_requests_to_answer():
+    from django.core.management import call_command
+
+    from lodestar.matching.models import MatchRequest
+    from lodestar.mentoring.models import Relationship
+
+    call_command("seed_demo", stdout=io.StringIO())
+    pair = Relationship.objects.filter(participants__user__email="mentee@demo.lodestar.test").get()
+    assert [u.email for u in pair.mentors()] == ["mentor@demo.lodestar.test"]
+    assert (
+        MatchRequest.objects.filter(
+            mentor__user__email="mentor@demo.lodestar.test", status="pending"
+        ).count()
+        == 2
+    )
+    from lodestar.matching.services import mentor_load
+    from lodestar.programs.models import Membership
+
+    for mentor in Membership.objects.filter(role="mentor", status="active"):
+        assert mentor_load(mentor) <= mentor.capacity

@@ -42,6 +42,7 @@ from lodestar.accounts.models import (
     UserSkill,
 )
 from lodestar.core.models import AuditLog
+from lodestar.matching.demo import seed_matches
 from lodestar.programs import services
 from lodestar.programs.models import (
     Cohort,
@@ -1282,7 +1283,9 @@ class Seeder:
         self.write_memberships(programs, coordinator)
         self.write_invitations(programs, coordinator)
         self.add_co_coordinator(programs["wid"]["program"], coordinator)
+        matches = seed_matches(self.rng, MENTOR_EMAIL, MENTEE_EMAIL)
         return {
+            **matches,
             "members": User.objects.count(),
             "skills": Skill.objects.count(),
             "programs": Program.objects.count(),
