@@ -192,3 +192,20 @@ def test_concurrent_accepts_never_overbook(program, mentor, skill):
         t.join()
     assert outcomes.count("ok") == 1 and outcomes.count("full") == 19
     assert Relationship.objects.count() == 1
+
+
+def test_an_oversubscribed_mentor_is_not_everyones_first_suggestion(ready, program, skill, mentor):
+    mentee_m, popular = ready
+    popular.capacity = 1
+    popular.save()
+    UserSkill.objects.filter(user=mentor).update(level=5)
+    second = make_user("second@example.org", "Second Choice")
+    speaks(second)
+    UserSkill.objects.create(user=second, skill=skill, kind="have", level=3)
+    other = Membership.objects.create(
+        user=second, program=program, cohort=mentee_m.cohort, track=mentee_m.track,
+        role=Role.MENTOR, status=Status.APPROVED, capacity=1,
+    )  # fmt: skip
+    assert [s.mentor for s in suggestions.suggest_for(mentee_m)] == [popular, other]
+    services.request_mentor(another_mentee(program, skill, 7), popular, "Me first")
+    assert [s.mentor for s in suggestions.suggest_for(mentee_m)] == [other, popular]

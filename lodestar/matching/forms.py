@@ -64,7 +64,7 @@ class SettingsForm(StyledForm):
             )
         model_fields = forms.models.fields_for_model(
             MatchingSettings,
-            fields=["mode", "min_score", "suggestions", "exclude_same_affiliation", "rotation_cap"],
+            fields=["mode", "min_score", "suggestions", "exclude_same_affiliation"],
         )
         for name, field in model_fields.items():
             field.initial = getattr(settings, name)

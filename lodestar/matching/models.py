@@ -37,9 +37,6 @@ class MatchingSettings(models.Model):
     exclude_same_affiliation = models.BooleanField(
         _("never pair people of the same organization"), default=False
     )
-    rotation_cap = models.PositiveSmallIntegerField(
-        _("at most this many mentees see the same mentor first"), null=True, blank=True
-    )
 
     def __str__(self) -> str:
         return f"Matching settings of {self.program}"

@@ -53,7 +53,6 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
             "min_score",
             "suggestions",
             "exclude_same_affiliation",
-            "rotation_cap",
         ):
             setattr(settings, name, data[name])
         settings.save()

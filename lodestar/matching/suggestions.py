@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count
 
 from lodestar.programs.models import Membership
 
@@ -10,7 +11,7 @@ from .engine.explain import explain_pair
 from .engine.model import Explanation, Mode, Options
 from .engine.scoring import MentorIndex, scorer_for
 from .engine.suggest import suggest
-from .models import MatchingSettings
+from .models import MatchingSettings, MatchRequest
 from .profiles import mentee_profile, mentor_profile, mentors_with_load
 
 
@@ -39,7 +40,6 @@ def engine_options(settings: MatchingSettings) -> Options:
         mode=Mode(settings.mode),
         min_score=settings.min_score,
         exclude_same_affiliation=settings.exclude_same_affiliation,
-        rotation_cap=settings.rotation_cap,
     )
 
 
@@ -63,7 +63,20 @@ def suggest_for(mentee: Membership, k: int | None = None) -> list[Suggestion]:
     k = k or settings_for(mentee.program).suggestions
     by_id = {str(m.pk): m for m in mentors}
     ranked = suggest(mentee_profile(mentee), _index(mentee, mentors), k=k)
-    return [Suggestion(by_id[mentor_id], score, why) for mentor_id, score, why in ranked]
+    found = [Suggestion(by_id[mentor_id], score, why) for mentor_id, score, why in ranked]
+    # Rotation: a mentor who already has as many requests waiting as free places goes to the
+    # end of the list, so one popular mentor is not everybody's first suggestion.
+    waiting = dict(
+        MatchRequest.objects.filter(
+            mentor__in=[s.mentor for s in found], status=MatchRequest.Status.PENDING
+        )
+        .exclude(mentee=mentee)
+        .values_list("mentor")
+        .annotate(n=Count("id"))
+    )
+    return sorted(
+        found, key=lambda s: waiting.get(s.mentor.pk, 0) >= (s.mentor.capacity or 0) - s.mentor.load
+    )
 
 
 def explain(mentee: Membership, mentor: Membership) -> Suggestion:
