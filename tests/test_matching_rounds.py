@@ -206,3 +206,12 @@ def test_settings_page_validates_weights(login, coordinator, program):
     assert login(coordinator).post(url, data).status_code == 302
     assert program.matching_settings.weights["skills"] == 2
     assert login(make_user("x@example.org")).get(url).status_code == 404
+
+
+def test_progress_poll_links_to_the_result_once_ready(login, coordinator, program):
+    matching_round = MatchRound.objects.create(
+        program=program, cohort=program.cohorts.get(), status=MatchRound.Status.READY
+    )
+    response = login(coordinator).get(matching_round.get_absolute_url(), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="progress"' in body and "show the result" in body and "every 2s" not in body

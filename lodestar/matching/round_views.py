@@ -15,7 +15,6 @@ from lodestar.programs.access import get_program_for
 from . import rounds
 from .access import get_pair_for, get_round_for
 from .forms import SettingsForm, StartRoundForm
-from .models import MatchRound
 from .suggestions import settings_for
 
 
@@ -74,8 +73,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unmatched": matching_round.unmatched.select_related("mentee__user__profile"),
         "previous": matching_round.previous,
     }
-    running = matching_round.status in {MatchRound.Status.QUEUED, MatchRound.Status.RUNNING}
-    if running and request.headers.get("HX-Request") == "true":
+    # The progress box polls this page; it always gets the box back, which links to the
+    # result once the round is ready or says why it failed.
+    if request.headers.get("HX-Request") == "true":
         return render(request, "matching/partials/progress.html", context)
     return render(request, "matching/round.html", context)
 

@@ -26,8 +26,8 @@ class Relationship(TimeStamped):
         MANUAL = "manual", _("Set up by a coordinator")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="relationships")
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="relationships")
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="relationships")
+    cohort = models.ForeignKey(Cohort, on_delete=models.RESTRICT, related_name="relationships")
+    track = models.ForeignKey(Track, on_delete=models.RESTRICT, related_name="relationships")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ONE_TO_ONE)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
     status = models.CharField(

@@ -205,8 +205,8 @@ class Membership(TimeStamped):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="memberships")
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="memberships")
+    cohort = models.ForeignKey(Cohort, on_delete=models.RESTRICT, related_name="memberships")
+    track = models.ForeignKey(Track, on_delete=models.RESTRICT, related_name="memberships")
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
