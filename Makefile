@@ -35,6 +35,11 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The API fuzzing of `make test` (tests/test_api_fuzz.py) with ten times the examples.
+.PHONY: fuzz
+fuzz: install-test
+	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

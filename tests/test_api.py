@@ -405,10 +405,22 @@ def test_the_openapi_document_lists_every_route(client):
         "/api/v1/programs",
         "/api/v1/programs/{slug}",
         "/api/v1/programs/{slug}/memberships",
+        "/api/v1/programs/{slug}/questions",
+        "/api/v1/programs/{slug}/applications",
+        "/api/v1/programs/{slug}/memberships/{id}/transitions",
+        "/api/v1/matching/suggestions/{membership_id}",
+        "/api/v1/matching/requests",
+        "/api/v1/matching/requests/{id}/accept",
+        "/api/v1/matching/requests/{id}/decline",
+        "/api/v1/matching/requests/{id}/withdraw",
+        "/api/v1/matching/programs/{slug}/rounds",
+        "/api/v1/matching/rounds/{id}",
+        "/api/v1/matching/rounds/{id}/publish",
     }
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     for path in document["paths"].values():
-        assert path["get"]["security"] == [{"TokenAuth": []}]
+        for operation in path.values():
+            assert operation["security"] == [{"TokenAuth": []}]
 
 
 def test_the_docs_page_is_served(client):

@@ -7,7 +7,7 @@ from ninja.security import HttpBearer
 
 from . import idempotency
 from .models import ApiToken
-from .routers import me, programs
+from .routers import matching, me, programs
 from .schemas import ErrorOut, component
 
 
@@ -58,3 +58,4 @@ def service_validation_error(request: HttpRequest, exc: DjangoValidationError) -
 idempotency.install(api)
 api.add_router("/me", me.router)
 api.add_router("/programs", programs.router)
+api.add_router("/matching", matching.router)
