@@ -6,9 +6,10 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
-        from lodestar.accounts.privacy import register_exporter
+        from lodestar.accounts.privacy import register_eraser, register_exporter
 
         from . import signals  # noqa: F401  (revokes tokens when a password changes)
+        from .idempotency import erase_replayable_responses
 
         def export(user):
             # Names and dates only: the token itself was shown once and only its hash is kept.
@@ -23,3 +24,4 @@ class ApiConfig(AppConfig):
             ]
 
         register_exporter("api_tokens", export)
+        register_eraser("idempotency", erase_replayable_responses)

@@ -28,7 +28,6 @@ MAX_ID = 2**63 - 1
 NO_NUL = r"^[^\x00]*$"
 
 
-
 def _json_integer(value: Any) -> Any:
     # JSON Schema's "integer": 3 and 3.0, but not "3" or true, which pydantic would also take.
     if isinstance(value, str | bool):
