@@ -198,7 +198,7 @@ def test_settings_page_validates_weights(login, coordinator, program):
     from lodestar.matching.engine.model import COMPONENTS
 
     url = reverse("matching:settings", args=[program.slug])
-    data = {f"w_{c}": 0 for c in COMPONENTS} | {"mode": "max_matched", "min_score": 0.3,
+    data = {f"w_{c}": 0 for c in COMPONENTS} | {"mode": "max_matched", "min_score": 0.3, "algorithm": "optimal",
                                                  "suggestions": 5}  # fmt: skip
     response = login(coordinator).post(url, data)
     assert "At least one weight must be above zero." in response.content.decode()
@@ -215,3 +215,52 @@ def test_progress_poll_links_to_the_result_once_ready(login, coordinator, progra
     response = login(coordinator).get(matching_round.get_absolute_url(), HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="progress"' in body and "show the result" in body and "every 2s" not in body
+
+
+def test_stable_rounds_follow_the_mentees_rankings(
+    program, coordinator, cohort_people, django_capture_on_commit_callbacks
+):
+    from lodestar.matching import services
+    from lodestar.matching.suggestions import settings_for
+
+    mentees, mentors = cohort_people
+    settings = settings_for(program)
+    settings.algorithm, settings.ranked_requests = "stable", True
+    settings.save()
+    # Everyone would score Ana highest; Mentee 2 ranks Ana first and says why.
+    services.save_ranking(mentees[2], [(mentors[0], "Ana built the SQL course I learned from")])
+    matching_round = run(program, coordinator, django_capture_on_commit_callbacks)
+    assert matching_round.metrics["algorithm"] == "stable"
+    pairs = {p.mentee: p.mentor for p in matching_round.pairs.all()}
+    assert len(pairs) == 3
+    assert sum(1 for m in pairs.values() if m == mentors[0]) == 1  # capacity 1 holds
+
+
+def test_ranking_is_validated(program, cohort_people, other_program):
+    from lodestar.matching import services
+
+    mentees, mentors = cohort_people
+    with pytest.raises(ValidationError, match="only once"):
+        services.save_ranking(mentees[0], [(mentors[0], "a"), (mentors[0], "b")])
+    with pytest.raises(ValidationError, match="reason"):
+        services.save_ranking(mentees[0], [(mentors[0], "  ")])
+    services.save_ranking(mentees[0], [(mentors[1], "x"), (mentors[0], "y")])
+    assert [(c.rank, c.mentor) for c in mentees[0].ranking.all()] == [
+        (1, mentors[1]),
+        (2, mentors[0]),
+    ]
+
+
+def test_ranking_page_saves_the_order(login, program, cohort_people):
+    mentees, mentors = cohort_people
+    url = reverse("matching:ranking", args=[mentees[0].pk])
+    client = login(mentees[0].user)
+    response = client.post(
+        url,
+        {"mentor_1": mentors[1].pk, "reason_1": "Statistics", "mentor_2": mentors[0].pk,
+         "reason_2": ""},
+    )  # fmt: skip
+    assert "Give a reason for Ana Mentor." in response.content.decode()
+    assert not mentees[0].ranking.exists()
+    client.post(url, {"mentor_1": mentors[1].pk, "reason_1": "Statistics"})
+    assert [c.mentor for c in mentees[0].ranking.all()] == [mentors[1]]

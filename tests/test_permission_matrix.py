@@ -103,6 +103,7 @@ PAGES: dict[str, Page] = {
     "mentoring:program_list": Page("program", COORDINATOR),
     # Matching: a mentee's own suggestions, requests between the two people.
     "matching:suggestions": Page("mentee_membership", {"mentee"}),
+    "matching:ranking": Page("mentee_membership", {"mentee"}),
     "matching:requests": Page(allowed=EVERYONE),
     "matching:request": Page("match_request", {"mentee", "mentor", "coordinator"}),
     "matching:request_answer": Page(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lodestar.core.forms import StyledForm
+from lodestar.core.forms import StyledForm, style_widgets
 
 
 class RequestForm(StyledForm):
@@ -36,12 +36,20 @@ class StartRoundForm(StyledForm):
         self.fields["cohort"].queryset = program.cohorts.all()
 
 
+SETTINGS_FIELDS = (
+    "mode",
+    "algorithm",
+    "ranked_requests",
+    "min_score",
+    "suggestions",
+    "exclude_same_affiliation",
+)
+
+
 class SettingsForm(StyledForm):
     """The program's matching weights and options."""
 
     def __init__(self, *args, settings, **kwargs):
-        from lodestar.core.forms import style_widgets
-
         from .engine.model import COMPONENTS
         from .models import MatchingSettings
 
@@ -64,7 +72,7 @@ class SettingsForm(StyledForm):
             )
         model_fields = forms.models.fields_for_model(
             MatchingSettings,
-            fields=["mode", "min_score", "suggestions", "exclude_same_affiliation"],
+            fields=list(SETTINGS_FIELDS),
         )
         for name, field in model_fields.items():
             field.initial = getattr(settings, name)
@@ -83,3 +91,33 @@ class SettingsForm(StyledForm):
         if ms is not None and not 0 <= ms <= 1:
             self.add_error("min_score", _("Use a number from 0 to 1."))
         return cleaned
+
+
+class RankingForm(StyledForm):
+    """Up to five mentors, best first, each with a reason."""
+
+    def __init__(self, *args, mentors, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(nobody)"))] + [(str(m.pk), m.user.name) for m in mentors]
+        for k in range(1, 6):
+            chosen = current[k - 1] if k <= len(current) else None
+            self.fields[f"mentor_{k}"] = forms.ChoiceField(
+                label=_("Choice %(k)d") % {"k": k},
+                choices=choices,
+                required=False,
+                initial=str(chosen.mentor_id) if chosen else "",
+            )
+            self.fields[f"reason_{k}"] = forms.CharField(
+                label=_("Why choice %(k)d") % {"k": k},
+                max_length=300,
+                required=False,
+                initial=chosen.reason if chosen else "",
+            )
+        style_widgets(self)
+
+    def ranked(self) -> list[tuple[str, str]]:
+        return [
+            (self.cleaned_data[f"mentor_{k}"], self.cleaned_data[f"reason_{k}"])
+            for k in range(1, 6)
+            if self.cleaned_data.get(f"mentor_{k}")
+        ]

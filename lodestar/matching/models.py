@@ -37,6 +37,18 @@ class MatchingSettings(models.Model):
     exclude_same_affiliation = models.BooleanField(
         _("never pair people of the same organization"), default=False
     )
+    algorithm = models.CharField(
+        _("rounds use"),
+        max_length=8,
+        choices=[
+            ("optimal", _("The optimal assignment (highest total fit)")),
+            ("stable", _("Stable matching (mentees' rankings first, nobody would rather swap)")),
+        ],
+        default="optimal",
+    )
+    ranked_requests = models.BooleanField(
+        _("mentees rank up to 5 mentors instead of requesting one"), default=False
+    )
 
     def __str__(self) -> str:
         return f"Matching settings of {self.program}"
@@ -167,6 +179,25 @@ class RoundExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"not {self.mentee_id}-{self.mentor_id}"
+
+
+class RankedChoice(TimeStamped):
+    """In ranked mode, a mentee's ordered choice of a mentor, with their reason."""
+
+    mentee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="ranking")
+    mentor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    reason = models.CharField(_("why"), max_length=300)
+
+    class Meta:
+        ordering = ["mentee", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "rank"], name="one_mentor_per_rank"),
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="rank_a_mentor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.mentor_id}"
 
 
 class UnmatchedReason(models.Model):

@@ -14,7 +14,7 @@ from lodestar.programs.access import get_program_for
 
 from . import rounds
 from .access import get_pair_for, get_round_for
-from .forms import SettingsForm, StartRoundForm
+from .forms import SETTINGS_FIELDS, SettingsForm, StartRoundForm
 from .suggestions import settings_for
 
 
@@ -47,12 +47,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         settings.weights = {k[2:]: v for k, v in data.items() if k.startswith("w_")}
-        for name in (
-            "mode",
-            "min_score",
-            "suggestions",
-            "exclude_same_affiliation",
-        ):
+        for name in SETTINGS_FIELDS:
             setattr(settings, name, data[name])
         settings.save()
         audit(request.user, "matching.settings", program, program.pk)

@@ -19,7 +19,8 @@ from lodestar.programs.models import Membership
 from .engine.explain import explain_pair, unmatched_reason
 from .engine.model import Mode, Weights
 from .engine.scoring import score_matrix
-from .engine.solve import Problem, solve
+from .engine.solve import Problem, Solution, solve
+from .engine.stable import stable_from_scores
 from .models import MatchRound, ProposedPair, RoundExclusion, UnmatchedReason
 from .profiles import mentee_profile, mentees_of, mentor_profile, mentors_with_load
 from .services import is_matched, mentor_load
@@ -112,8 +113,11 @@ def _solve(matching_round: MatchRound) -> None:
         scorer = score_matrix(mentee_profiles, mentor_profiles, weights, options, exclusions)
         _progress(matching_round, 50)
         capacity = np.array([p.capacity for p in mentor_profiles])
-        solution = solve(Problem(capacity=capacity, scores=scorer, locked=locked), options)
-        certificate = solution.certificate
+        if settings_for(matching_round.program).algorithm == "stable":
+            solution = _stable(scorer, capacity, locked, _rankings(mentees, mentor_pos), options)
+        else:
+            solution = solve(Problem(capacity=capacity, scores=scorer, locked=locked), options)
+            certificate = solution.certificate
         _progress(matching_round, 80)
         load = np.bincount(solution.mentor_of[solution.mentor_of >= 0], minlength=len(mentors))
         for i, j in enumerate(solution.mentor_of):
@@ -151,7 +155,8 @@ def _solve(matching_round: MatchRound) -> None:
         "total_score": round(sum(scores), 4),
         "worst_score": round(min(scores), 4) if scores else None,
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
-        "optimal": bool(certificate.optimal) if certificate else True,
+        "algorithm": settings_for(matching_round.program).algorithm,
+        "optimal": bool(certificate.optimal) if certificate else None,
         "gap": round(float(certificate.gap), 6) if certificate else 0.0,
     }
     with transaction.atomic():
@@ -160,6 +165,45 @@ def _solve(matching_round: MatchRound) -> None:
         MatchRound.objects.filter(pk=matching_round.pk).update(
             status=MatchRound.Status.READY, progress=100, inputs=inputs, metrics=metrics
         )
+
+
+def _rankings(mentees, mentor_pos: dict[int, int]) -> dict[int, list[int]]:
+    """Rankings mentees entered (ranked mode), as engine positions, best first."""
+    from .models import RankedChoice
+
+    rows = {m.pk: i for i, m in enumerate(mentees)}
+    result: dict[int, list[int]] = {}
+    for choice in RankedChoice.objects.filter(mentee_id__in=rows).order_by("mentee_id", "rank"):
+        if choice.mentor_id in mentor_pos:
+            result.setdefault(rows[choice.mentee_id], []).append(mentor_pos[choice.mentor_id])
+    return result
+
+
+def _stable(scorer, capacity, locked, rankings, options) -> Solution:
+    """Mentee-proposing deferred acceptance around the locked pairs, as a solver Solution."""
+    dense = scorer.dense().astype(np.float64)
+    n_e = dense.shape[0]
+    mentor_of = np.full(n_e, -1, dtype=np.int64)
+    is_locked = np.zeros(n_e, dtype=bool)
+    free_places = capacity.copy()
+    for i, j in locked:
+        mentor_of[i], is_locked[i] = j, True
+        free_places[j] -= 1
+    rows = np.flatnonzero(~is_locked)
+    local = {int(r): k for k, r in enumerate(rows)}
+    # A mentee's own ranking comes first, then every other mentor by score, so ranking only a
+    # few mentors never leaves them unmatched while someone else fitting has a free place.
+    completed = {}
+    for i, prefs in rankings.items():
+        if i in local:
+            rest = [int(j) for j in np.argsort(-dense[i], kind="stable") if int(j) not in prefs]
+            completed[local[i]] = [*prefs, *rest]
+    chosen = stable_from_scores(dense[rows], free_places, options.min_score, completed)
+    mentor_of[rows] = chosen
+    score_of = np.array(
+        [dense[i, j] if j >= 0 else np.nan for i, j in enumerate(mentor_of)], dtype=np.float64
+    )
+    return Solution(mentor_of=mentor_of, score_of=score_of, locked=is_locked, certificate=None)
 
 
 def _number(value) -> float | None:

@@ -172,3 +172,31 @@ def withdraw_request(request: MatchRequest, mentee_user) -> None:
 def set_accepting_requests(mentor: Membership, accepting: bool, actor) -> None:
     Membership.objects.filter(pk=mentor.pk).update(accepting_requests=accepting)
     audit(actor, "mentor.accepting_requests", mentor, mentor.program_id, accepting=accepting)
+
+
+MAX_RANKED = 5
+
+
+@transaction.atomic
+def save_ranking(mentee: Membership, choices: list[tuple[Membership, str]]) -> None:
+    """Replace a mentee's ranked choices (best first), each with a reason."""
+    if mentee.role not in {Role.MENTEE, Role.BOTH} or mentee.status not in ADMITTED:
+        raise ValidationError(_("Only approved mentees can rank mentors."))
+    if len(choices) > MAX_RANKED:
+        raise ValidationError(_("Rank at most %(n)d mentors.") % {"n": MAX_RANKED})
+    mentors = [m for m, _reason in choices]
+    if len({m.pk for m in mentors}) != len(mentors):
+        raise ValidationError(_("Rank each mentor only once."))
+    for mentor, reason in choices:
+        if mentor.cohort_id != mentee.cohort_id or mentor.role not in {Role.MENTOR, Role.BOTH}:
+            raise ValidationError(_("Choose mentors of your own cohort."))
+        if not reason.strip():
+            raise ValidationError(_("Give a reason for %(name)s.") % {"name": mentor.user.name})
+    from .models import RankedChoice
+
+    RankedChoice.objects.filter(mentee=mentee).delete()
+    RankedChoice.objects.bulk_create(
+        RankedChoice(mentee=mentee, mentor=m, rank=k, reason=r.strip()[:300])
+        for k, (m, r) in enumerate(choices, start=1)
+    )
+    audit(mentee.user, "matching.ranking_saved", mentee, mentee.program_id, count=len(choices))

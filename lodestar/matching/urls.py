@@ -6,6 +6,7 @@ app_name = "matching"
 
 urlpatterns = [
     path("suggestions/<int:membership>/", views.suggestions_page, name="suggestions"),
+    path("ranking/<int:membership>/", views.ranking, name="ranking"),
     path("requests/", views.my_requests, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path(

@@ -12,7 +12,7 @@ from lodestar.programs.access import is_coordinator
 
 from . import services, suggestions
 from .access import get_own_membership, get_request_for
-from .forms import DeclineForm, MentorFilterForm, RequestForm
+from .forms import DeclineForm, MentorFilterForm, RankingForm, RequestForm
 from .models import MatchRequest
 from .profiles import mentors_with_load
 
@@ -27,6 +27,9 @@ def suggestions_page(request: HttpRequest, membership: int) -> HttpResponse:
     """A mentee's suggested mentors with the reasons, and every available mentor to browse."""
     mentee = get_own_membership(request.user, membership)
     form = RequestForm(request.POST or None)
+    if suggestions.settings_for(mentee.program).ranked_requests and request.method == "POST":
+        messages.error(request, _("This program matches from rankings: rank your mentors."))
+        return redirect("matching:ranking", membership=mentee.pk)
     if request.method == "POST" and form.is_valid():
         mentor = mentors_with_load(mentee.cohort).filter(pk=form.cleaned_data["mentor"]).first()
         if mentor is None:
@@ -71,6 +74,7 @@ def suggestions_page(request: HttpRequest, membership: int) -> HttpResponse:
             "form": form,
             "requests": requests,
             "requested": {r.mentor_id for r in requests if r.status == "pending"},
+            "ranked_mode": suggestions.settings_for(mentee.program).ranked_requests,
         },
     )
 
@@ -162,3 +166,32 @@ def accepting(request: HttpRequest, membership: int) -> HttpResponse:
     else:
         messages.info(request, _("New requests are paused."))
     return redirect("matching:requests")
+
+
+@login_required
+def ranking(request: HttpRequest, membership: int) -> HttpResponse:
+    """Ranked mode: the mentee orders up to five mentors; a stable round uses the order."""
+    mentee = get_own_membership(request.user, membership)
+    mentors = list(mentors_with_load(mentee.cohort).exclude(user=request.user))
+    current = list(mentee.ranking.select_related("mentor__user__profile"))
+    form = RankingForm(request.POST or None, mentors=mentors, current=current)
+    if request.method == "POST" and form.is_valid():
+        by_pk = {str(m.pk): m for m in mentors}
+        try:
+            services.save_ranking(mentee, [(by_pk[pk], why) for pk, why in form.ranked()])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your ranking is saved. The coordinators match from it."))
+            return redirect("matching:ranking", membership=mentee.pk)
+    return render(
+        request,
+        "matching/ranking.html",
+        {
+            "mentee": mentee,
+            "program": mentee.program,
+            "form": form,
+            "suggested": suggestions.suggest_for(mentee),
+            "rows": [(form[f"mentor_{k}"], form[f"reason_{k}"]) for k in range(1, 6)],
+        },
+    )
