@@ -198,8 +198,8 @@ def test_settings_page_validates_weights(login, coordinator, program):
     from lodestar.matching.engine.model import COMPONENTS
 
     url = reverse("matching:settings", args=[program.slug])
-    data = {f"w_{c}": 0 for c in COMPONENTS} | {"mode": "max_matched", "min_score": 0.3, "algorithm": "optimal",
-                                                 "suggestions": 5}  # fmt: skip
+    options = {"mode": "max_matched", "min_score": 0.3, "algorithm": "optimal", "suggestions": 5}
+    data = {f"w_{c}": 0 for c in COMPONENTS} | options
     response = login(coordinator).post(url, data)
     assert "At least one weight must be above zero." in response.content.decode()
     data["w_skills"] = 2

@@ -420,6 +420,8 @@ class Scorer:
     def block(self, rows: np.ndarray | slice) -> np.ndarray:
         enc, idx = self.encoded, self.encoded.index
         rows = _as_rows(rows, self.shape[0])
+        if len(rows) == 1:
+            return self.row(int(rows[0]))[None, :]
         scores = enc.lin[rows] @ idx.lin_mT
         if idx.slices["goals"].stop == idx.slices["goals"].start and idx.goal_terms.size:
             part = (enc.goals[rows] @ idx.goals_m.T).toarray().astype(np.float32)
@@ -430,6 +432,44 @@ class Scorer:
         mixed *= enc.av_weight[rows, None]
         np.minimum(mixed, (enc.av_weight * idx.options.availability_hours)[rows, None], out=mixed)
         scores += mixed
+        self._restrict(rows, allowed)
+        scores[~allowed] = -np.inf
+        return scores
+
+    def row(self, i: int) -> np.ndarray:
+        """The scores of one mentee against every mentor: `block([i])[0]`, but cheaper.
+
+        Only the feature columns the mentee actually uses are read (a mentee touches a few
+        dozen of the ~300), and the sums run in numpy's own loops rather than a BLAS gemv: a
+        one-row product is memory bound, and a threaded gemv on a busy 2-core machine waits
+        for its second thread (15 ms instead of 0.3 ms for 25,000 mentors).
+        """
+        enc, idx = self.encoded, self.encoded.index
+        x = enc.lin[i]
+        cols = np.flatnonzero(x)
+        scores = np.einsum("k,kn->n", x[cols], idx.lin_mT[cols])
+        if idx.slices["goals"].stop == idx.slices["goals"].start and idx.goal_terms.size:
+            g = enc.goals
+            lo, hi = g.indptr[i], g.indptr[i + 1]
+            if hi > lo:
+                vec = np.zeros(g.shape[1])
+                vec[g.indices[lo:hi]] = g.data[lo:hi]
+                scores += (idx.goals_m @ vec).astype(np.float32) * enc.goal_weight[i]
+        a = enc.av[i]
+        hours = np.flatnonzero(a[:HOURS_PER_WEEK])
+        overlap = np.einsum("k,kn->n", a[hours], idx.av_mT[hours])
+        overlap *= enc.av_weight[i]
+        np.minimum(overlap, enc.av_weight[i] * idx.options.availability_hours, out=overlap)
+        scores += overlap
+        langs = HOURS_PER_WEEK + np.flatnonzero(a[HOURS_PER_WEEK:])
+        allowed = (idx.av_mT[langs] > 0).any(axis=0)[None, :]
+        self._restrict(np.array([i]), allowed)
+        scores[~allowed[0]] = -np.inf
+        return scores
+
+    def _restrict(self, rows: np.ndarray, allowed: np.ndarray) -> None:
+        """Clear, in place, the pairs of `rows` that a hard exclusion forbids."""
+        enc, idx = self.encoded, self.encoded.index
         opts = idx.options
         if opts.exclude_same_affiliation:
             aff = enc.affiliation[rows]
@@ -441,8 +481,6 @@ class Scorer:
             cols = self.excluded.get(int(r))
             if cols is not None:
                 allowed[k, cols] = False
-        scores[~allowed] = -np.inf
-        return scores
 
     def dense(self) -> np.ndarray:
         return self.block(np.arange(self.shape[0]))
