@@ -9,9 +9,12 @@ named in PUBLIC_OPERATIONS.
 import re
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from ninja import Router, Schema
 
-from lodestar.api.api import api
+from lodestar.api.api import LodestarAPI, api
 from lodestar.api.idempotency import HEADER
 
 PREFIX = "/api/v1/"
@@ -133,3 +136,23 @@ def test_every_post_documents_the_idempotency_key(document):
 def test_the_served_document_is_the_one_tested(client, document):
     served = client.get(f"{PREFIX}openapi.json").json()
     assert set(served["paths"]) == set(document["paths"])
+
+
+def test_two_schemas_under_one_name_are_refused():
+    """ninja would keep one of them and document the other endpoint with the wrong enum."""
+    first = models.TextChoices("Status", [("OPEN", "open")])
+    second = models.TextChoices("Status", [("SHUT", "shut")])
+
+    class One(Schema):
+        status: first
+
+    class Two(Schema):
+        status: second
+
+    router = Router()
+    router.get("/one", response=One)(lambda request: None)
+    router.get("/two", response=Two)(lambda request: None)
+    colliding = LodestarAPI(urls_namespace="colliding")
+    colliding.add_router("/", router)
+    with pytest.raises(ImproperlyConfigured, match="named 'Status'"):
+        colliding.get_openapi_schema(path_prefix="/")

@@ -1,8 +1,10 @@
 """The REST API: personal access tokens only, every endpoint scoped to the token's user."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from . import idempotency
@@ -20,9 +22,24 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class _Document(OpenAPISchema):
+    def add_schema_definitions(self, definitions: dict) -> None:
+        # ninja keeps the last of two schemas with one name, so every other endpoint using the
+        # name would be documented wrong (three enums called "Status" did that once).
+        for name, definition in definitions.items():
+            if self.schemas.get(name, definition) != definition:
+                raise ImproperlyConfigured(
+                    f"Two API schemas are named {name!r}: document one under another name, "
+                    "as schemas.choices() does for enums."
+                )
+        super().add_schema_definitions(definitions)
+
+
 class LodestarAPI(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
-        schema = super().get_openapi_schema(**kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = _Document(self, path_prefix)
         # What every endpoint shares is documented once, here, next to where it is enforced.
         error = component(schema, ErrorOut)
         for path in schema["paths"].values():

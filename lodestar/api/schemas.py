@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
+from django.db import models
 from ninja import Field, Schema
 from ninja.openapi.schema import REF_TEMPLATE
 from pydantic import BeforeValidator, StrictStr, WithJsonSchema
@@ -40,6 +41,12 @@ def _json_integer(value: Any) -> Any:
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
 Capacity = Annotated[int, Field(ge=1, le=20), BeforeValidator(_json_integer)]
+
+
+def choices(enum: type[models.TextChoices], title: str) -> Any:
+    """`enum`, documented inline under `title`. OpenAPI components are named after the class, so
+    two nested `Status` (or `Kind`) classes would share one component; the API refuses that."""
+    return Annotated[enum, WithJsonSchema({"type": "string", "enum": enum.values, "title": title})]
 
 
 def _or_none(value: str) -> str | None:
@@ -294,11 +301,7 @@ class TransitionIn(Schema):
     note: Annotated[StrictStr, Field(max_length=2000, pattern=NO_NUL)] = ""
 
 
-# Inline, since OpenAPI components are named after the class: Track.Kind is also "Kind".
-QuestionKind = Annotated[
-    IntakeQuestion.Kind,
-    WithJsonSchema({"type": "string", "enum": IntakeQuestion.Kind.values, "title": "QuestionKind"}),
-]
+QuestionKind = choices(IntakeQuestion.Kind, "QuestionKind")
 
 
 class QuestionOut(Schema):

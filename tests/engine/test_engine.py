@@ -151,6 +151,26 @@ def test_suggest_returns_the_best_k_in_order():
     assert found[0][0] not in {m for m, _, _ in again}
 
 
+def test_one_row_scores_equal_the_block_scores(monkeypatch):
+    """`Scorer.row` (the one-mentee path of suggestions) reads only the mentee's columns."""
+    from lodestar.matching.engine import scoring
+
+    mentees, mentors = generate(60, 300, seed=4)
+    exclusions = [(mentees[0].id, mentors[3].id)]
+    for dense_goals in (True, False):
+        if not dense_goals:
+            monkeypatch.setattr(scoring, "_DENSE_GOAL_TERMS", 0)
+        opts = Options(exclude_same_affiliation=True)
+        scorer = score_matrix(mentees, mentors, options=opts, exclusions=exclusions)
+        whole = scorer.block(np.arange(len(mentees)))
+        rows = np.vstack([scorer.row(i) for i in range(len(mentees))])
+        assert rows.dtype == np.float32
+        assert (np.isfinite(whole) == np.isfinite(rows)).all()
+        ok = np.isfinite(whole)
+        assert np.abs(whole[ok] - rows[ok]).max() < 1e-6
+        assert not np.isfinite(rows[0, 3])
+
+
 def test_rotation_caps_how_often_a_mentor_is_first():
     lists = [[(0, 0.9), (1, 0.8)], [(0, 0.95), (2, 0.5)], [(0, 0.7), (3, 0.6)]]
     rotated = rotate_first_choices(lists, cap=1)

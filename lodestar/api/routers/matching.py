@@ -16,7 +16,7 @@ from lodestar.matching.profiles import mentors_with_load
 from lodestar.programs.access import get_program_for
 
 from ..pagination import Pagination
-from ..schemas import MAX_ID, MAX_LIMIT, ErrorOut, ValidationErrorOut
+from ..schemas import MAX_ID, MAX_LIMIT, ErrorOut, ValidationErrorOut, choices
 
 router = Router(tags=["matching"])
 
@@ -50,7 +50,7 @@ class RequestOut(Schema):
     mentee: str = Field(alias="mentee.user.name")
     mentor: str = Field(alias="mentor.user.name")
     note: str
-    status: MatchRequest.Status
+    status: choices(MatchRequest.Status, "RequestStatus")
     decline_reason: str
     explanation: str
     created_at: datetime
@@ -79,7 +79,7 @@ class PairOut(Schema):
 class RoundOut(Schema):
     id: int
     cohort_id: int
-    status: MatchRound.Status
+    status: choices(MatchRound.Status, "RoundStatus")
     progress: int
     metrics: dict
     created_at: datetime

@@ -97,7 +97,9 @@ class Candidates:
         return cls(indptr, cols, vals, np.full(n_rows, -np.inf), n_cols)
 
     def rows(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+        n = len(self.indptr) - 1
+        dtype = np.int32 if n < 2**31 else np.int64
+        return np.repeat(np.arange(n, dtype=dtype), np.diff(self.indptr))
 
 
 @dataclass(slots=True)
@@ -160,6 +162,7 @@ def top_candidates(
     k = min(k, keep)
     step = max(1, _BLOCK_ELEMENTS // max(n_cols, 1))
     tau = np.full(n_rows, -np.inf)
+    col_dtype = np.int32 if n_cols < 2**31 else np.int64
     row_parts, col_parts, val_parts, flow_parts = [], [], [], []
     for start in range(0, n_rows, step):
         chunk = np.arange(start, min(start + step, n_rows))
@@ -176,25 +179,27 @@ def top_candidates(
         else:
             part = np.argpartition(block, n_cols - k, axis=1) if k < n_cols else None
             top = part if part is not None else np.broadcast_to(np.arange(n_cols), block.shape)
-        vals = np.take_along_axis(block, top, axis=1).astype(np.float64)
+        # Values keep the source's dtype (float32 from the scorer: no precision is lost).
+        vals = np.take_along_axis(block, top, axis=1)
         # Columns are in partition order: the last k are the flow edges.
         in_flow = np.zeros(top.shape, dtype=bool)
         in_flow[:, top.shape[1] - k :] = True
         ok = np.isfinite(vals)
-        row_parts.append(np.broadcast_to(chunk[:, None], top.shape)[ok])
-        col_parts.append(top[ok])
+        row_parts.append(np.broadcast_to(chunk[:, None], top.shape)[ok].astype(np.int32))
+        col_parts.append(top[ok].astype(col_dtype))
         val_parts.append(vals[ok])
         flow_parts.append(in_flow[ok])
     counts = np.zeros(n_rows, dtype=np.int64)
-    cols = np.concatenate(col_parts) if col_parts else np.zeros(0, np.int64)
+    cols = np.concatenate(col_parts) if col_parts else np.zeros(0, col_dtype)
     if row_parts:
         counts = np.bincount(np.concatenate(row_parts), minlength=n_rows)
+        del row_parts
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     # Blocks come in row order and each row's mentors are distinct: already CSR.
     cand = Candidates(
         indptr,
-        cols.astype(np.int64),
+        cols,
         np.concatenate(val_parts) if val_parts else np.zeros(0),
         tau,
         n_cols,
@@ -223,7 +228,11 @@ def _flow(
     tails = [np.full(len(mentees), src), er, n_e + mentors]
     heads = [mentees, n_e + ec, np.full(len(mentors), snk)]
     caps = [np.ones(len(mentees)), np.ones(len(er)), capacity[mentors]]
-    costs = [np.zeros(len(mentees)), -np.round(es * SCALE), np.zeros(len(mentors))]
+    costs = [
+        np.zeros(len(mentees)),
+        -np.round(es.astype(np.float64) * SCALE),
+        np.zeros(len(mentors)),
+    ]
     supply = len(mentees)
     if mode == Mode.BEST_SCORE:
         tails.append([src])
@@ -305,10 +314,14 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
             reserve = options.reserve
         cand, in_flow = top_candidates(scores, k, options.min_score, reserve)
     stats["candidates_s"] = time.perf_counter() - t0
-    er, ec, es = cand.rows(), cand.cols.copy(), cand.vals.copy()
-    keep = active[er] & (es >= options.min_score) & (capacity[ec] > 0)
+    # Boolean indexing copies, so the candidates' own arrays are left untouched.
+    er, ec, es = cand.rows(), cand.cols, cand.vals
+    # Compared in float64 (a strong scalar), as the certificate compares recomputed rows.
+    keep = active[er] & (es >= np.float64(options.min_score)) & (capacity[ec] > 0)
     er, ec, es, in_flow = er[keep], ec[keep], es[keep], in_flow[keep]
+    del keep
     tau = np.where(active, cand.tau, -np.inf)
+    del cand  # the pruned candidates (the largest arrays) are not needed any more
     tau = np.where(tau >= options.min_score, tau, -np.inf)
     if isinstance(scores, Candidates):
         tau[:] = -np.inf
@@ -412,7 +425,7 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
             added += len(add_r)
             er = np.concatenate([er, add_r])
             ec = np.concatenate([ec, np.concatenate(new_c)])
-            es = np.concatenate([es, np.concatenate(new_s)])
+            es = np.concatenate([es, np.concatenate(new_s).astype(es.dtype)])
             in_flow = np.concatenate([in_flow, np.ones(len(add_r), dtype=bool)])
             order = np.argsort(er, kind="stable")
             er, ec, es, in_flow = er[order], ec[order], es[order], in_flow[order]
