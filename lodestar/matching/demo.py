@@ -79,6 +79,8 @@ def _relationship(cohort, track, people) -> Relationship:
         Participant(relationship=relationship, user=user, role=role) for user, role in people
     )
     RelationshipEvent.objects.create(
-        relationship=relationship, to_status=RelationshipStatus.ACTIVE, note="demo"
+        relationship=relationship,
+        to_status=RelationshipStatus.ACTIVE,
+        note=str(Relationship.Source.MANUAL.label),
     )
     return relationship

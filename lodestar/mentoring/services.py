@@ -54,7 +54,10 @@ def create_relationship(
         + [Participant(relationship=relationship, user=u, role=peer_role) for u in mentees]
     )
     RelationshipEvent.objects.create(
-        relationship=relationship, to_status=Status.ACTIVE, actor=_person(actor), note=source
+        relationship=relationship,
+        to_status=Status.ACTIVE,
+        actor=_person(actor),
+        note=str(Relationship.Source(source).label),
     )
     audit(actor, "relationship.created", relationship, relationship.program_id, source=source)
     for user in [*mentors, *mentees]:
