@@ -91,9 +91,9 @@ def _fill_everything(payload, cast, program, skill):
         for field in (
             "display_name", "pronouns", "headline", "bio", "affiliation", "location", "objectives"
         ):  # fmt: skip
-            setattr(
-                profile, field, payload[:80] if field in {"display_name", "pronouns"} else payload
-            )
+            # As long as the column allows: PostgreSQL refuses longer values, SQLite would not.
+            limit = profile._meta.get_field(field).max_length
+            setattr(profile, field, payload[:limit] if limit else payload)
         profile.save()
     for field in ("name", "description", "objectives", "success_measures", "welcome_message"):
         setattr(program, field, payload[:120] if field == "name" else payload)
