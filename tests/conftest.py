@@ -12,6 +12,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from lodestar.accounts.models import Skill, SkillCategory, User, UserSkill
+from lodestar.mentoring.services import change_status, create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import Cohort, Membership, Program, Role, Track
 from lodestar.programs.states import Status
@@ -146,6 +147,36 @@ def cast(coordinator, mentor, mentee, other_member, other_coordinator) -> dict[s
         "other_member": other_member,
         "other_coordinator": other_coordinator,
     }
+
+
+@pytest.fixture
+def relationship(program, mentor, mentee, coordinator):
+    """An active one-to-one relationship between the mentor and the mentee."""
+    created = create_relationship(
+        program.cohorts.first(),
+        program.tracks.get(kind=Track.Kind.INTERMEDIATE),
+        [mentor],
+        [mentee],
+        coordinator,
+    )
+    return change_status(created, "active", coordinator, "Agreed on paper")
+
+
+@pytest.fixture
+def other_mentor(program, skill, coordinator) -> User:
+    """A mentor in the same program and cohort, with a relationship of their own."""
+    user = make_user("othermentor@example.org", "Olu Othermentor")
+    _member(program, user, Role.MENTOR, skill)
+    their_mentee = make_user("theirmentee@example.org", "Tara Theirmentee")
+    _member(program, their_mentee, Role.MENTEE, skill)
+    create_relationship(
+        program.cohorts.first(),
+        program.tracks.get(kind=Track.Kind.INTERMEDIATE),
+        [user],
+        [their_mentee],
+        coordinator,
+    )
+    return user
 
 
 @pytest.fixture

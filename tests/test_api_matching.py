@@ -41,7 +41,7 @@ def test_suggest_request_accept_through_the_api(client, ready, mentee, mentor, o
     refused = client.post(f"/api/v1/matching/requests/{rid}/accept", headers=bearer(mentee))
     assert refused.status_code == 400
     accepted = client.post(f"/api/v1/matching/requests/{rid}/accept", headers=bearer(mentor))
-    assert accepted.status_code == 200 and accepted.json()["status"] == "active"
+    assert accepted.status_code == 200 and accepted.json()["status"] == "proposed"  # agreement next
     assert Relationship.objects.count() == 1
     listed = client.get("/api/v1/matching/requests", headers=bearer(mentor)).json()
     assert [r["status"] for r in listed["items"]] == ["accepted"]

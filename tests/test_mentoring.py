@@ -16,17 +16,33 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pair(program, mentor, mentee, coordinator):
+    program.requires_agreement = False
+    program.save()
     track = program.tracks.get(kind=Track.Kind.INTERMEDIATE)
     return services.create_relationship(
         program.cohorts.get(), track, [mentor], [mentee], coordinator, explanation="Both love SQL"
     )
 
 
-def test_a_one_to_one_relationship_starts_active_and_tells_both(pair, mentor, mentee):
+def test_without_an_agreement_step_a_relationship_starts_active_and_tells_both(
+    pair, mentor, mentee
+):
     assert pair.kind == Relationship.Kind.ONE_TO_ONE and pair.status == Status.ACTIVE
     assert pair.mentors() == [mentor] and pair.mentees() == [mentee]
     assert Notification.objects.filter(kind="relationship_started").count() == 2
     assert list(pair.events.values_list("to_status", flat=True)) == ["active"]
+
+
+def test_where_the_program_asks_for_an_agreement_the_pair_starts_proposed(
+    program, mentor, mentee, coordinator
+):
+    assert program.requires_agreement  # the default
+    created = services.create_relationship(
+        program.cohorts.get(), program.tracks.get(kind="intermediate"), [mentor], [mentee],
+        coordinator,
+    )  # fmt: skip
+    assert created.status == Status.PROPOSED
+    assert list(created.events.values_list("to_status", flat=True)) == ["proposed"]
 
 
 def test_group_and_peer_kinds(program, mentor, mentee, other_member, coordinator):

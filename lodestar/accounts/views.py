@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
+from lodestar.core.web import is_htmx
 
 from . import privacy, services
 from .choices import SkillKind
@@ -31,10 +32,6 @@ from .forms import (
 )
 from .models import DemographicQuestion, Skill, SkillCategory, SkillSuggestion, ensure_profile
 from .permissions import can_manage_skills
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -78,7 +75,7 @@ def style(request: HttpRequest) -> HttpResponse:
 
 def _list_page(request, template, partial, form, items, extra=None):
     context = {"form": form, "items": items, **(extra or {})}
-    return render(request, partial if _is_htmx(request) else template, context)
+    return render(request, partial if is_htmx(request) else template, context)
 
 
 @login_required
@@ -87,7 +84,7 @@ def languages(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         form = LanguageForm(user=request.user)
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.success(request, _("Language added."))
             return redirect("accounts:languages")
     return _list_page(
@@ -103,7 +100,7 @@ def languages(request: HttpRequest) -> HttpResponse:
 @require_POST
 def language_delete(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(request.user.languages, pk=pk).delete()
-    if _is_htmx(request):
+    if is_htmx(request):
         return languages_partial(request)
     messages.success(request, _("Language removed."))
     return redirect("accounts:languages")
@@ -123,7 +120,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         form = AvailabilityForm(user=request.user)
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.success(request, _("Availability added."))
             return redirect("accounts:availability")
     return _list_page(
@@ -173,7 +170,7 @@ def skills(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if not _is_htmx(request):
+                if not is_htmx(request):
                     messages.success(request, _("Skill added."))
                     return redirect("accounts:skills")
                 form = None
@@ -182,7 +179,7 @@ def skills(request: HttpRequest) -> HttpResponse:
         else:
             want_form = form
     context = _skills_context(request, have_form, want_form)
-    template = "accounts/partials/skills.html" if _is_htmx(request) else "accounts/skills.html"
+    template = "accounts/partials/skills.html" if is_htmx(request) else "accounts/skills.html"
     return render(request, template, context)
 
 
@@ -190,7 +187,7 @@ def skills(request: HttpRequest) -> HttpResponse:
 @require_POST
 def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(request.user.skills, pk=pk).delete()
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "accounts/partials/skills.html", _skills_context(request))
     messages.success(request, _("Skill removed."))
     return redirect("accounts:skills")

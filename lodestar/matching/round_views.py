@@ -10,17 +10,13 @@ from django.views.decorators.http import require_POST
 
 from lodestar.core.models import audit
 from lodestar.core.pagination import paginate
+from lodestar.core.web import error_messages
 from lodestar.programs.access import get_program_for
 
 from . import rounds
 from .access import get_pair_for, get_round_for
 from .forms import SETTINGS_FIELDS, SettingsForm, StartRoundForm
 from .suggestions import settings_for
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -31,7 +27,7 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             matching_round = rounds.start_round(program, form.cleaned_data["cohort"], request.user)
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("The round is running."))
             return redirect(matching_round)
@@ -110,7 +106,7 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     return redirect(matching_round)
 
 
@@ -132,7 +128,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 pair, request.user, request.POST.get("answer") == "accept"
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             if relationship is not None:
                 messages.success(request, _("You both accepted: your relationship has started."))

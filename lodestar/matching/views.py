@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lodestar.core.pagination import paginate, query_without_page
+from lodestar.core.web import error_messages
 from lodestar.programs.access import is_coordinator
 
 from . import services, suggestions
@@ -15,11 +16,6 @@ from .access import get_own_membership, get_request_for
 from .forms import DeclineForm, MentorFilterForm, RankingForm, RequestForm
 from .models import MatchRequest
 from .profiles import mentors_with_load
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -41,7 +37,7 @@ def suggestions_page(request: HttpRequest, membership: int) -> HttpResponse:
                     mentee, mentor, form.cleaned_data["note"], fit.score, fit.text
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                error_messages(request, exc)
             else:
                 messages.success(
                     request, _("Request sent to %(name)s.") % {"name": mentor.user.name}
@@ -151,7 +147,7 @@ def request_answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.withdraw_request(match_request, request.user)
             messages.info(request, _("Request withdrawn."))
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     return redirect(match_request)
 
 

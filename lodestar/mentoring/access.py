@@ -6,6 +6,7 @@ from django.http import Http404
 from lodestar.core.models import audit
 from lodestar.programs.access import is_coordinator
 
+from .hub import Viewer
 from .models import Participant, Relationship
 
 
@@ -19,18 +20,35 @@ def relationships_of(user) -> QuerySet[Relationship]:
     return _with_people(Relationship.objects.filter(participants__user=user).distinct())
 
 
-def get_relationship_for(user, pk: int, manage: bool = False) -> Relationship:
-    """A relationship its participants may see, or any of a program for its coordinators."""
+def get_relationship_for(
+    user, pk: int, manage: bool = False, participate: bool = False
+) -> Relationship:
+    """A relationship its participants may see, or any of a program for its coordinators.
+
+    `manage` admits coordinators only; `participate` admits participants only (the pair's own
+    writing: goals, sessions, journals). Everyone else gets a 404, logged as a denied access.
+    """
     relationship = _with_people(Relationship.objects.filter(pk=pk)).first()
     if relationship is None:
         raise Http404
-    if is_coordinator(user, relationship.program):
-        return relationship
-    is_participant = any(p.user_id == user.pk for p in relationship.participants.all())
-    if manage or not is_participant:
+    is_participant = relationship.role_of(user) is not None
+    allowed = is_coordinator(user, relationship.program) or is_participant
+    if manage:
+        allowed = is_coordinator(user, relationship.program)
+    if participate:
+        allowed = is_participant
+    if not allowed:
         audit(user, "access.denied", relationship, relationship.program_id)
         raise Http404
     return relationship
+
+
+def viewer_of(relationship: Relationship, user) -> Viewer:
+    return Viewer(
+        user=user,
+        role=relationship.role_of(user),
+        is_coordinator=is_coordinator(user, relationship.program),
+    )
 
 
 def program_relationships(program) -> QuerySet[Relationship]:

@@ -35,13 +35,15 @@ def create_relationship(
         kind = Relationship.Kind.GROUP
     else:
         kind = Relationship.Kind.ONE_TO_ONE
+    # Where the program asks for an agreement, the pair starts once both have accepted one.
+    status = Status.PROPOSED if cohort.program.requires_agreement else Status.ACTIVE
     relationship = Relationship.objects.create(
         program_id=cohort.program_id,
         cohort=cohort,
         track=track,
         kind=kind,
         source=source,
-        status=Status.ACTIVE,
+        status=status,
         match_explanation=explanation,
         match_score=score,
     )
@@ -55,7 +57,7 @@ def create_relationship(
     )
     RelationshipEvent.objects.create(
         relationship=relationship,
-        to_status=Status.ACTIVE,
+        to_status=status,
         actor=_person(actor),
         note=str(Relationship.Source(source).label),
     )
@@ -72,6 +74,36 @@ def create_relationship(
 
 def _person(actor):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def ensure_open(relationship: Relationship) -> None:
+    """Closed relationships are read-only history."""
+    if relationship.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("This relationship is closed: its history stays readable but cannot change.")
+        )
+
+
+def ensure_participant(relationship: Relationship, user) -> str:
+    role = relationship.role_of(user)
+    if role is None:
+        raise ValidationError(_("Only the people in this relationship can do this."))
+    return role
+
+
+def record_touchpoint(relationship: Relationship, when=None) -> None:
+    """A session or message happened: keep the list figures and the attention flag current."""
+    from .attention import refresh
+
+    when = when or timezone.now()
+    Relationship.objects.filter(pk=relationship.pk).update(
+        session_count=relationship.sessions.count()
+    )
+    relationship.refresh_from_db(fields=["session_count", "last_touchpoint_at"])
+    if relationship.last_touchpoint_at is None or when > relationship.last_touchpoint_at:
+        relationship.last_touchpoint_at = when
+        Relationship.objects.filter(pk=relationship.pk).update(last_touchpoint_at=when)
+    refresh(relationship)
 
 
 @transaction.atomic

@@ -1,12 +1,14 @@
-from django.urls import path
-
-from . import views
+from .views import agreement, checkins, closure, concerns, goals, journal, relationships, sessions
 
 app_name = "mentoring"
 
 urlpatterns = [
-    path("", views.my_relationships, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/status/", views.change_status, name="status"),
-    path("program/<slug:slug>/", views.program_list, name="program_list"),
+    *relationships.urlpatterns,
+    *agreement.urlpatterns,
+    *goals.urlpatterns,
+    *sessions.urlpatterns,
+    *journal.urlpatterns,
+    *checkins.urlpatterns,
+    *closure.urlpatterns,
+    *concerns.urlpatterns,
 ]

@@ -31,8 +31,13 @@ class ProgramForm(StyledModelForm):
             "matching_mode",
             "default_mentor_capacity",
             "welcome_message",
+            "requires_agreement",
+            "goal_progress",
+            "checkin_every_days",
+            "reflection_prompts",
         ]
         widgets = {
+            "reflection_prompts": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "success_measures": forms.Textarea(attrs={"rows": 3}),

@@ -33,6 +33,10 @@ class Program(TimeStamped):
         SUGGESTIONS = "suggestions", _("Mentees choose among suggestions")
         ROUNDS = "rounds", _("Coordinators run matching rounds")
 
+    class GoalProgress(models.TextChoices):
+        MILESTONES = "milestones", _("Computed from milestones")
+        MANUAL = "manual", _("Set by the mentee")
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
         _("short name for links"),
@@ -71,6 +75,28 @@ class Program(TimeStamped):
     coordinators = models.ManyToManyField(
         User, through="Coordinator", related_name="coordinated_programs", blank=True
     )
+    # How relationships run in this program.
+    requires_agreement = models.BooleanField(
+        _("pairs must accept an agreement before they start"), default=True
+    )
+    goal_progress = models.CharField(
+        _("goal progress"),
+        max_length=10,
+        choices=GoalProgress.choices,
+        default=GoalProgress.MILESTONES,
+    )
+    checkin_every_days = models.PositiveSmallIntegerField(
+        _("check-in every (days)"),
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(120)],
+    )
+    reflection_prompts = models.TextField(
+        _("reflection prompts"),
+        max_length=2000,
+        blank=True,
+        default="What did you try since last time?\nWhat surprised you?\nWhat will you do next?",
+        help_text=_("One per line; offered to members when they write in their journal."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +110,10 @@ class Program(TimeStamped):
     @property
     def accepts_applications(self) -> bool:
         return self.status in {self.ProgramStatus.OPEN, self.ProgramStatus.RUNNING}
+
+    @property
+    def prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.reflection_prompts.splitlines() if line.strip()]
 
 
 class Coordinator(models.Model):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lodestar.accounts.models import ensure_profile
 from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
+from lodestar.core.web import error_messages, is_htmx
 
 from . import home as home_sections
 from . import services
@@ -52,16 +53,6 @@ from .models import (
     Track,
 )
 from .states import ACTION_LABELS, ADMITTED_STATUSES, Status, allowed_targets
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _service_error(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
 
 # Home ------------------------------------------------------------------------------------
 
@@ -314,7 +305,7 @@ def membership_transition(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             by_coordinator=manage,
         )
     except ValidationError as exc:
-        _service_error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request, _("Status is now %(s)s.") % {"s": membership.get_status_display()}
@@ -335,8 +326,8 @@ def onboarding_toggle(request: HttpRequest, slug: str, pk: int, item: int) -> Ht
     try:
         services.set_onboarding_item(membership, onboarding_item, done)
     except ValidationError as exc:
-        _service_error(request, exc)
-    if _is_htmx(request):
+        error_messages(request, exc)
+    if is_htmx(request):
         return render(
             request,
             "programs/partials/checklist.html",
@@ -428,7 +419,7 @@ def graduate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 membership, form.cleaned_data["cohort"], request.user, form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            _service_error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(
                 request,
@@ -681,7 +672,7 @@ def coordinators(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.remove_coordinator(program, user, request.user)
             except ValidationError as exc:
-                _service_error(request, exc)
+                error_messages(request, exc)
             else:
                 messages.success(request, _("%(n)s is no longer a coordinator.") % {"n": user.name})
             return redirect("programs:coordinators", slug=slug)

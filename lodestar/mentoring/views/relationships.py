@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lodestar.core.pagination import paginate, query_without_page
-from lodestar.programs.access import get_program_for, is_coordinator
+from lodestar.programs.access import get_program_for
 
-from . import services
-from .access import get_relationship_for, program_relationships, relationships_of
-from .forms import StatusForm
-from .states import ACTION_LABELS, Status, allowed_targets
+from .. import services
+from ..access import get_relationship_for, program_relationships, relationships_of, viewer_of
+from ..forms import StatusForm
+from ..hub import panels_for
+from ..states import ACTION_LABELS, Status, allowed_targets
 
 
 @login_required
@@ -24,12 +26,15 @@ def my_relationships(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = get_relationship_for(request.user, pk)
+    viewer = viewer_of(relationship, request.user)
     return render(
         request,
         "mentoring/detail.html",
         {
             "relationship": relationship,
-            "manage": is_coordinator(request.user, relationship.program),
+            "viewer": viewer,
+            "panels": panels_for(relationship, viewer),
+            "manage": viewer.is_coordinator,
             "events": relationship.events.select_related("actor__profile"),
             "targets": [(s, ACTION_LABELS[s]) for s in allowed_targets(relationship.status)],
             "form": StatusForm(),
@@ -81,3 +86,11 @@ def program_list(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": Status.choices,
         },
     )
+
+
+urlpatterns = [
+    path("", my_relationships, name="list"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/status/", change_status, name="status"),
+    path("program/<slug:slug>/", program_list, name="program_list"),
+]

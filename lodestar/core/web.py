@@ -1,0 +1,20 @@
+"""Small helpers every room's views share."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def error_messages(request: HttpRequest, exc: ValidationError | BaseForm) -> None:
+    """Show a service's refusal, or an invalid form's errors, as messages on the next page."""
+    if isinstance(exc, BaseForm):
+        found = [e for errors in exc.errors.values() for e in errors]
+    else:
+        found = exc.messages
+    for message in found:
+        messages.error(request, message)
