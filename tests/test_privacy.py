@@ -124,3 +124,67 @@ def test_other_members_are_untouched(zoe, mentee):
     privacy.delete_account(zoe)
     mentee.refresh_from_db()
     assert mentee.memberships.count() == 1
+
+
+@pytest.fixture
+def zoe_mentored(zoe, program, mentor, coordinator, skill):
+    """Zoe wrote in every part of a relationship's workspace."""
+    from lodestar.mentoring import models as m
+    from lodestar.mentoring.services import create_relationship
+
+    cohort, track = program.cohorts.get(), program.tracks.get(kind=Track.Kind.INTERMEDIATE)
+    rel = create_relationship(cohort, track, [mentor], [zoe], coordinator)
+    today = dt.datetime.now(dt.UTC).date()
+    agreement = m.Agreement.objects.create(
+        relationship=rel, version=1, objectives="Zoe objectives", success_measures="x",
+        starts_on=today, ends_on=today + dt.timedelta(days=90), cadence_days=14, drafted_by=zoe,
+    )  # fmt: skip
+    m.AgreementAcceptance.objects.create(agreement=agreement, user=zoe)
+    goal = m.Goal.objects.create(relationship=rel, owner=zoe, title="Zoe goal secret")
+    goal.skills.add(skill)
+    m.GoalComment.objects.create(goal=goal, author=zoe, body="Zoe comment")
+    session = m.SessionLog.objects.create(
+        relationship=rel, logged_by=zoe, occurred_at=dt.datetime.now(dt.UTC),
+        duration_minutes=45, format="video", confirmed_by=zoe,
+    )  # fmt: skip
+    m.PrivateNote.objects.create(session=session, author=zoe, body="Zoe private note")
+    m.ActionItem.objects.create(relationship=rel, assignee=zoe, title="Zoe action", created_by=zoe)
+    m.Message.objects.create(relationship=rel, author=zoe, body="Hello from me")
+    m.Reflection.objects.create(relationship=rel, author=zoe, body="Zoe reflection secret")
+    win = m.Win.objects.create(relationship=rel, author=zoe, title="Zoe win")
+    win.wall_consents.add(zoe)
+    m.WinReaction.objects.create(win=win, user=zoe)
+    m.CheckIn.objects.create(relationship=rel, author=zoe, rating=4, meeting_as_agreed="yes")
+    m.SkillAssessment.objects.create(
+        relationship=rel, mentee=zoe, assessor=zoe, skill=skill, stage="start", level=2
+    )
+    m.Closure.objects.create(relationship=rel, user=zoe, objectives_met="yes", reflection="Zoe end")
+    m.Concern.objects.create(program=program, relationship=rel, reporter=zoe, category="other",
+                             body="Zoe concern")  # fmt: skip
+    return zoe
+
+
+def test_export_includes_the_mentoring_workspace(zoe_mentored, client):
+    client.force_login(zoe_mentored)
+    (rel,) = json.loads(client.get(reverse("accounts:export")).content)["relationships"]
+    assert rel["agreements"][0]["objectives"] == "Zoe objectives"
+    assert rel["goals"][0]["title"] == "Zoe goal secret" and rel["goals"][0]["skills"] == ["SQL"]
+    assert rel["private_notes"][0]["body"] == "Zoe private note"
+    assert rel["reflections"][0]["body"] == "Zoe reflection secret"
+    assert rel["messages"][0]["body"] == "Hello from me"
+    assert rel["check_ins"][0]["rating"] == 4 and rel["closure"][0]["reflection"] == "Zoe end"
+    assert rel["skill_assessments"][0]["level"] == 2 and rel["wins"][0]["title"] == "Zoe win"
+    assert rel["concerns_reported"][0]["body"] == "Zoe concern"
+
+
+def test_deletion_covers_the_mentoring_workspace(zoe_mentored, mentor):
+    needles = [EMAIL, NAME, "Zoe private note", "Zoe reflection secret", "Zoe goal secret"]
+    user_id = zoe_mentored.pk
+    assert _rows_mentioning(needles, user_id)
+    privacy.delete_account(zoe_mentored)
+    left = _rows_mentioning(needles, user_id)
+    assert left == [], "\n".join(left)
+    # The pair's shared thread stays for the mentor, without its author.
+    from lodestar.mentoring.models import Message
+
+    assert Message.objects.get(body="Hello from me").author is None

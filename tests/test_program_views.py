@@ -300,10 +300,15 @@ def test_only_instance_admins_create_programs(login, coordinator, mentee):
             "admission": "approval",
             "matching_mode": "suggestions",
             "default_mentor_capacity": 2,
+            "requires_agreement": "on",
+            "goal_progress": "manual",
+            "checkin_every_days": 21,
         },
     )
     assert response.status_code == 302
     program = Program.objects.get(slug="book-club")
+    assert program.requires_agreement and program.goal_progress == "manual"
+    assert program.checkin_every_days == 21
     assert program.tracks.count() == 3 and list(program.coordinators.all()) == [coordinator]
 
 

@@ -1,7 +1,5 @@
 """Coordinator rounds: build the engine's input from a cohort, solve, store, review, publish."""
 
-import csv
-import io
 import math
 
 import numpy as np
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lodestar.core.models import audit
+from lodestar.core.spreadsheet import to_csv
 from lodestar.mentoring.models import Relationship
 from lodestar.mentoring.services import create_relationship
 from lodestar.notifications.services import notify
@@ -334,26 +333,19 @@ def respond(pair: ProposedPair, user, accept: bool) -> Relationship | None:
 
 
 def export_csv(matching_round: MatchRound) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["mentee", "mentee_email", "mentor", "mentor_email", "score", "locked", "explanation"]
-    )
-    for p in matching_round.pairs.select_related("mentee__user__profile", "mentor__user__profile"):
-        writer.writerow(
+    pairs = matching_round.pairs.select_related("mentee__user__profile", "mentor__user__profile")
+    return to_csv(
+        ["mentee", "mentee_email", "mentor", "mentor_email", "score", "locked", "explanation"],
+        (
             [
-                _cell(p.mentee.user.name),
+                p.mentee.user.name,
                 p.mentee.user.email,
-                _cell(p.mentor.user.name),
+                p.mentor.user.name,
                 p.mentor.user.email,
                 f"{p.score:.4f}",
                 "yes" if p.locked else "no",
-                _cell(p.explanation),
+                p.explanation,
             ]
-        )
-    return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell that starts with these as a formula.
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+            for p in pairs
+        ),
+    )

@@ -7,13 +7,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
+from lodestar.core.spreadsheet import csv_response
 from lodestar.programs.access import get_program_for
 
 from .. import services
 from ..access import get_relationship_for, program_relationships, relationships_of, viewer_of
-from ..forms import StatusForm
+from ..forms import RelationshipFilterForm, StatusForm
 from ..hub import panels_for
+from ..listing import CSV_HEADER, csv_rows, filter_relationships
 from ..states import ACTION_LABELS, Status, allowed_targets
 
 
@@ -71,21 +74,31 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def program_list(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for(request.user, slug, manage=True)
-    relationships = program_relationships(program)
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        relationships = relationships.filter(status=status)
+    form = RelationshipFilterForm(request.GET or None, program=program)
+    data = form.cleaned_data if form.is_valid() else {}
+    relationships = filter_relationships(program_relationships(program), data)
     return render(
         request,
         "mentoring/program_list.html",
         {
             "program": program,
+            "form": form,
             "page": paginate(request, relationships),
             "page_query": query_without_page(request),
-            "status": status,
-            "statuses": Status.choices,
+            "csv_query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def program_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The filtered list as CSV: both sides' names and e-mails, dates, state, sessions."""
+    program = get_program_for(request.user, slug, manage=True)
+    form = RelationshipFilterForm(request.GET or None, program=program)
+    data = form.cleaned_data if form.is_valid() else {}
+    relationships = filter_relationships(program_relationships(program), data)
+    audit(request.user, "relationships.exported", program, program.pk)
+    return csv_response(f"relationships-{program.slug}.csv", CSV_HEADER, csv_rows(relationships))
 
 
 urlpatterns = [
@@ -93,4 +106,5 @@ urlpatterns = [
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/status/", change_status, name="status"),
     path("program/<slug:slug>/", program_list, name="program_list"),
+    path("program/<slug:slug>/relationships.csv", program_csv, name="program_csv"),
 ]
