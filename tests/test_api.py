@@ -416,6 +416,12 @@ def test_the_openapi_document_lists_every_route(client):
         "/api/v1/matching/programs/{slug}/rounds",
         "/api/v1/matching/rounds/{id}",
         "/api/v1/matching/rounds/{id}/publish",
+        "/api/v1/mentoring/relationships",
+        "/api/v1/mentoring/programs/{slug}/relationships",
+        "/api/v1/mentoring/relationships/{id}",
+        "/api/v1/mentoring/relationships/{id}/goals",
+        "/api/v1/mentoring/relationships/{id}/sessions",
+        "/api/v1/mentoring/relationships/{id}/checkins",
     }
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     for path in document["paths"].values():

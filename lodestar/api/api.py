@@ -9,7 +9,7 @@ from ninja.security import HttpBearer
 
 from . import idempotency
 from .models import ApiToken
-from .routers import matching, me, programs
+from .routers import matching, me, mentoring, programs
 from .schemas import ErrorOut, component
 
 
@@ -59,7 +59,8 @@ api = LodestarAPI(
     title="Lodestar API",
     version="1",
     description="Read your profile, your memberships and the programs you may see; apply to "
-    "programs and change memberships. "
+    "programs and change memberships; find and request mentors; read and write your mentoring "
+    "relationships' goals, sessions and check-ins. "
     "Authenticate with a personal access token: `Authorization: Bearer <token>`. "
     "Every POST accepts an `Idempotency-Key` header to make retries safe.",
     urls_namespace="api",
@@ -76,3 +77,4 @@ idempotency.install(api)
 api.add_router("/me", me.router)
 api.add_router("/programs", programs.router)
 api.add_router("/matching", matching.router)
+api.add_router("/mentoring", mentoring.router)

@@ -1,0 +1,245 @@
+"""Relationships, goals, sessions and check-ins: what the pages show, with the same privacy.
+
+Participants read their relationship and write what the pages let them write; the program's
+coordinators read agreement, goals, session metadata and check-in scores, never private notes,
+journals or the pair's session notes.
+"""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from lodestar.mentoring.access import (
+    get_relationship_for,
+    program_relationships,
+    relationships_of,
+    viewer_of,
+)
+from lodestar.mentoring.listing import filter_relationships
+from lodestar.mentoring.models import Agreement, CheckIn, Goal, Relationship, SessionLog
+from lodestar.mentoring.states import Status as RelationshipStatus
+from lodestar.programs.access import get_program_for
+
+from ..pagination import Pagination
+from ..schemas import MAX_ID, MAX_LIMIT, ErrorOut, ValidationErrorOut, choices
+
+router = Router(tags=["mentoring"])
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Slug = Annotated[str, Path(max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+class PersonOut(Schema):
+    name: str
+    role: str
+
+
+class AgreementOut(Schema):
+    version: int
+    objectives: str
+    success_measures: str
+    starts_on: date
+    ends_on: date
+    cadence: choices(Agreement.Cadence, "Cadence")
+    cadence_days: int
+    meeting_minutes: int
+    channels: str
+    boundaries: str
+    confidentiality: str
+    accepted_at: datetime | None
+
+
+class RelationshipOut(Schema):
+    id: int
+    program: str = Field(alias="program.slug")
+    cohort: str = Field(alias="cohort.name")
+    track: str = Field(alias="track.name")
+    kind: choices(Relationship.Kind, "RelationshipKind")
+    status: choices(RelationshipStatus, "RelationshipStatus")
+    started_on: date
+    ended_on: date | None
+    session_count: int
+    last_touchpoint_at: datetime | None
+    needs_attention: bool
+    attention_reason: str
+    people: list[PersonOut]
+
+    @staticmethod
+    def resolve_people(obj: Relationship) -> list[dict]:
+        return [{"name": p.user.name, "role": p.role} for p in obj.participants.all()]
+
+
+class RelationshipDetailOut(RelationshipOut):
+    agreement: AgreementOut | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: date | None
+    done: bool
+
+    @staticmethod
+    def resolve_done(obj) -> bool:
+        return obj.done_at is not None
+
+
+class GoalOut(Schema):
+    id: int
+    owner: str = Field(alias="owner.name")
+    title: str
+    description: str
+    success_criteria: str
+    target_date: date | None
+    status: choices(Goal.Status, "GoalStatus")
+    progress: int
+    skills: list[str]
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_skills(obj: Goal) -> list[str]:
+        return [s.name for s in obj.skills.all()]
+
+    @staticmethod
+    def resolve_progress(obj: Goal) -> int:
+        if obj.relationship.program.goal_progress == "manual":
+            return obj.progress
+        milestones = list(obj.milestones.all())
+        done = sum(1 for m in milestones if m.done_at is not None)
+        return round(100 * done / len(milestones)) if milestones else 0
+
+
+class SessionOut(Schema):
+    id: int
+    occurred_at: datetime
+    duration_minutes: int
+    format: choices(SessionLog.Format, "SessionFormat")
+    topics: list[str]
+    confirmed: bool
+    # Empty for coordinators: the notes belong to the pair.
+    shared_notes: str
+    next_steps: str
+
+
+class CheckInOut(Schema):
+    id: int
+    author: str
+    created_at: datetime
+    rating: int
+    meeting_as_agreed: choices(CheckIn.Meeting, "MeetingAsAgreed")
+    good_fit: bool | None
+    blockers: str
+    comment: str
+
+
+class RelationshipFilter(Schema):
+    status: choices(RelationshipStatus, "RelationshipStatusFilter") | None = None
+    attention: bool = False
+
+
+def _agreement_in_force(relationship: Relationship) -> Agreement | None:
+    return relationship.agreements.filter(accepted_at__isnull=False).order_by("-version").first()
+
+
+@router.get(
+    "/relationships",
+    response={200: list[RelationshipOut], 422: ValidationErrorOut},
+    summary="My relationships",
+)
+@paginate(Pagination, max_limit=MAX_LIMIT)
+def my_relationships(request: HttpRequest):
+    return relationships_of(request.user).order_by("-started_on", "-id")
+
+
+@router.get(
+    "/programs/{slug}/relationships",
+    response={200: list[RelationshipOut], **ERRORS},
+    summary="A program's relationships, optionally only one status or those needing attention "
+    "(coordinators)",
+)
+@paginate(Pagination, max_limit=MAX_LIMIT)
+def program_list(request: HttpRequest, slug: Slug, filters: Query[RelationshipFilter]):
+    program = get_program_for(request.user, slug, manage=True)
+    return filter_relationships(
+        program_relationships(program), {"status": filters.status, "attention": filters.attention}
+    )
+
+
+@router.get(
+    "/relationships/{id}",
+    response={200: RelationshipDetailOut, **ERRORS},
+    summary="A relationship with the agreement in force",
+)
+def relationship_detail(request: HttpRequest, id: Id):
+    relationship = get_relationship_for(request.user, id)
+    relationship.agreement = _agreement_in_force(relationship)
+    return relationship
+
+
+@router.get(
+    "/relationships/{id}/goals",
+    response={200: list[GoalOut], **ERRORS},
+    summary="The relationship's goals with their milestones",
+)
+def goals(request: HttpRequest, id: Id):
+    relationship = get_relationship_for(request.user, id)
+    return (
+        relationship.goals.select_related("owner__profile", "relationship__program")
+        .prefetch_related("skills", "milestones")
+        .order_by("created_at", "id")
+    )
+
+
+@router.get(
+    "/relationships/{id}/sessions",
+    response={200: list[SessionOut], **ERRORS},
+    summary="Logged sessions, newest first (coordinators get the metadata only)",
+)
+@paginate(Pagination, max_limit=MAX_LIMIT)
+def sessions(request: HttpRequest, id: Id):
+    relationship = get_relationship_for(request.user, id)
+    participant = viewer_of(relationship, request.user).is_participant
+    rows = relationship.sessions.prefetch_related("topics").order_by("-occurred_at", "-id")
+    return [
+        {
+            "id": s.pk,
+            "occurred_at": s.occurred_at,
+            "duration_minutes": s.duration_minutes,
+            "format": s.format,
+            "topics": [t.name for t in s.topics.all()],
+            "confirmed": s.confirmed_at is not None,
+            "shared_notes": s.shared_notes if participant else "",
+            "next_steps": s.next_steps if participant else "",
+        }
+        for s in rows
+    ]
+
+
+@router.get(
+    "/relationships/{id}/checkins",
+    response={200: list[CheckInOut], **ERRORS},
+    summary="Check-ins: a participant reads their own, coordinators read everyone's",
+)
+@paginate(Pagination, max_limit=MAX_LIMIT)
+def checkins(request: HttpRequest, id: Id):
+    relationship = get_relationship_for(request.user, id)
+    rows = relationship.checkins.select_related("author__profile").order_by("-created_at", "-id")
+    if not viewer_of(relationship, request.user).is_coordinator:
+        rows = rows.filter(author=request.user)
+    return [
+        {
+            "id": c.pk,
+            "author": c.author.name,
+            "created_at": c.created_at,
+            "rating": c.rating,
+            "meeting_as_agreed": c.meeting_as_agreed,
+            "good_fit": c.good_fit,
+            "blockers": c.blockers,
+            "comment": c.comment,
+        }
+        for c in rows
+    ]
