@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lodestar.programs",
     "lodestar.mentoring",
     "lodestar.matching",
+    "lodestar.scheduling",
     "lodestar.api",
 ]
 

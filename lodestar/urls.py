@@ -18,6 +18,7 @@ urlpatterns = [
     path("programs/", include("lodestar.programs.urls")),
     path("notifications/", include("lodestar.notifications.urls")),
     path("relationships/", include("lodestar.mentoring.urls")),
+    path("schedule/", include("lodestar.scheduling.urls")),
     path("matching/", include("lodestar.matching.urls")),
     path("me/tokens/", api_views.tokens, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", api_views.revoke_token, name="api_token_revoke"),

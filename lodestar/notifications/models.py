@@ -16,6 +16,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Files sent with the e-mail, e.g. an .ics invitation: [{"filename", "mimetype", "content"}].
+    attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -23,3 +25,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Delivery(models.TextChoices):
+    INSTANT = "instant", _("E-mail at once")
+    DIGEST = "digest", _("In a daily digest")
+    OFF = "off", _("No e-mail")
+
+
+class Preference(models.Model):
+    """How a member wants one kind of notification e-mailed; no row means the kind's default.
+    In-app notifications are always kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(max_length=60)
+    delivery = models.CharField(max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"
+
+
+class QuietHours(models.Model):
+    """Hours, in the member's time zone, when no instant e-mail is sent (it waits until after)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    starts = models.TimeField(_("quiet from"))
+    ends = models.TimeField(_("quiet until"))
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}-{self.ends:%H:%M}"

@@ -1,7 +1,7 @@
 """The one place that tells people things: `notify(user, kind, context)`."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -9,17 +9,26 @@ from django.utils import timezone
 from .models import Notification
 
 
-def notify(user, kind: str, context: dict, url: str = "") -> Notification:
+def notify(
+    user, kind: str, context: dict, url: str = "", attachments: list[dict] | None = None
+) -> Notification:
     """Record an in-app notification and e-mail it after the surrounding transaction commits.
 
     The texts come from `notifications/<kind>_subject.txt` and `notifications/<kind>_body.txt`.
     They are plain text (the templates turn autoescaping off) and every page escapes them.
+    `attachments` go with the e-mail: [{"filename", "mimetype", "content" (text)}], e.g. an
+    .ics invitation.
     """
     context = {**context, "user": user, "site_url": settings.SITE_URL, "url": url}
     subject = render_to_string(f"notifications/{kind}_subject.txt", context).strip()
     body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
     notification = Notification.objects.create(
-        user=user, kind=kind, subject=subject[:200], body=body, url=url
+        user=user,
+        kind=kind,
+        subject=subject[:200],
+        body=body,
+        url=url,
+        attachments=attachments or [],
     )
     from .tasks import email_notification
 
@@ -39,12 +48,15 @@ def send_notification_email(notification_id: int) -> bool:
     n = Notification.objects.select_related("user").get(pk=notification_id)
     link = f"\n\n{settings.SITE_URL}{n.url}" if n.url else ""
     try:
-        send_mail(
+        message = EmailMessage(
             f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{n.subject}",
             n.body + link,
             None,
             [n.user.email],
         )
+        for a in n.attachments:
+            message.attach(a["filename"], a["content"], a["mimetype"])
+        message.send()
     except Exception:
         # Release the claim so a retry can send it.
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)

@@ -422,3 +422,38 @@ class Invitation(TimeStamped):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.declined_at is None
+
+
+class Announcement(TimeStamped):
+    """News or a program change from the coordinators, to all members or a role/cohort."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="announcements")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    role = models.CharField(_("for"), max_length=8, choices=Role.choices, blank=True)
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("cohort"),
+    )  # fmt: skip
+    readers = models.ManyToManyField(User, through="AnnouncementRead", related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRead(models.Model):
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.announcement_id}"

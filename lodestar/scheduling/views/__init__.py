@@ -1,0 +1,1 @@
+"""Scheduling pages, one module per part; each exports `urlpatterns`."""
