@@ -10,15 +10,26 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
 from lodestar.api.models import ApiToken
 from lodestar.matching.models import MatchRequest, MatchRound, ProposedPair
+from lodestar.mentoring.models import (
+    ActionItem,
+    Concern,
+    Goal,
+    GoalMilestone,
+    Reflection,
+    SessionLog,
+    Win,
+)
 from lodestar.mentoring.services import create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import IntakeQuestion, OnboardingItem
 
-ROLES = ["mentee", "mentor", "other_member", "other_coordinator", "coordinator"]
+# other_mentor mentors another pair of the same program and cohort.
+ROLES = ["mentee", "mentor", "other_member", "other_mentor", "other_coordinator", "coordinator"]
 
 # Reviewed: pages anyone may open without signing in.
 PUBLIC = {"home", "programs:list", "programs:detail", "healthz"}
@@ -51,6 +62,9 @@ EVERYONE = set(ROLES)
 COORDINATOR = {"coordinator"}
 SKILL_MANAGERS = {"coordinator", "other_coordinator"}  # coordinators of any program
 MEMBERSHIP = {"mentee", "coordinator"}  # the member and their program's coordinators
+PAIR = {"mentee", "mentor"}  # the relationship's participants
+PAIR_AND_COORD = PAIR | COORDINATOR  # ... and their program's coordinators (read only)
+PROGRAM_PEOPLE = {"mentee", "mentor", "other_mentor", "coordinator"}  # admitted + coordinators
 
 PAGES: dict[str, Page] = {
     # A member's own pages: there is no object id, each one only ever sees their own.
@@ -101,6 +115,48 @@ PAGES: dict[str, Page] = {
     "mentoring:detail": Page("relationship", {"mentee", "mentor", "coordinator"}),
     "mentoring:status": Page("relationship", {"mentee", "mentor", "coordinator"}, "post"),
     "mentoring:program_list": Page("program", COORDINATOR),
+    "mentoring:program_csv": Page("program", COORDINATOR),
+    # The relationship workspace: the pair writes, coordinators read what is not private.
+    "mentoring:agreement": Page("relationship", PAIR_AND_COORD),
+    "mentoring:agreement_edit": Page("relationship", PAIR),
+    "mentoring:agreement_accept": Page("relationship", PAIR, "post"),
+    "mentoring:goal": Page("goal", PAIR_AND_COORD),
+    "mentoring:goal_add": Page("relationship", {"mentee"}),  # goals belong to mentees
+    "mentoring:goal_edit": Page("goal", {"mentee"}),
+    "mentoring:goal_status": Page("goal", {"mentee"}, "post"),
+    "mentoring:goal_progress": Page("goal", {"mentee"}, "post"),
+    "mentoring:goal_comment": Page("goal", PAIR, "post"),
+    "mentoring:milestone_add": Page("goal", {"mentee"}, "post"),
+    "mentoring:milestone_edit": Page("milestone", {"mentee"}),
+    "mentoring:milestone_toggle": Page("milestone", {"mentee"}, "post"),
+    "mentoring:milestone_delete": Page("milestone", {"mentee"}, "post"),
+    "mentoring:assessment": Page("stage", PAIR),
+    "mentoring:sessions": Page("relationship", PAIR_AND_COORD),
+    "mentoring:session_new": Page("relationship", PAIR),
+    "mentoring:session": Page("session", PAIR_AND_COORD),  # coordinators: metadata only
+    "mentoring:session_edit": Page("session", {"mentor"}),  # who logged it, until confirmed
+    "mentoring:session_delete": Page("session", {"mentor"}, "post"),
+    "mentoring:session_confirm": Page("session", PAIR, "post"),
+    "mentoring:session_note": Page("session", PAIR, "post"),
+    "mentoring:actions": Page("relationship", PAIR),
+    "mentoring:action_toggle": Page("action", PAIR, "post"),
+    "mentoring:messages": Page("relationship", PAIR),
+    "mentoring:journal": Page("relationship", PAIR),
+    "mentoring:reflection_share": Page("reflection", {"mentee"}, "post"),
+    "mentoring:reflection_delete": Page("reflection", {"mentee"}, "post"),
+    "mentoring:wins": Page("relationship", PAIR_AND_COORD),
+    "mentoring:win_consent": Page("win", PAIR, "post"),
+    "mentoring:win_cheer": Page("win", PAIR_AND_COORD, "post"),
+    "mentoring:win_delete": Page("win", PAIR, "post"),
+    "mentoring:wins_wall": Page("program", PROGRAM_PEOPLE),
+    "mentoring:checkin": Page("relationship", PAIR),
+    "mentoring:checkins": Page("relationship", PAIR_AND_COORD),  # answers: author and coordinators
+    "mentoring:close": Page("relationship", PAIR),
+    "mentoring:rematch": Page("relationship", PAIR),  # a mentor is told it is for mentees
+    "mentoring:reassign": Page("relationship", COORDINATOR),
+    "mentoring:concern_report": Page("relationship", PAIR),
+    "mentoring:concerns": Page("program", COORDINATOR),
+    "mentoring:concern_resolve": Page("concern", COORDINATOR, "post"),
     # Matching: a mentee's own suggestions, requests between the two people.
     "matching:suggestions": Page("mentee_membership", {"mentee"}),
     "matching:ranking": Page("mentee_membership", {"mentee"}),
@@ -144,6 +200,11 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
+def everyone(cast, other_mentor):
+    return {**cast, "other_mentor": other_mentor}
+
+
+@pytest.fixture
 def world(cast, program, skill):
     mentee = cast["mentee"]
     cohort = program.cohorts.get()
@@ -156,6 +217,17 @@ def world(cast, program, skill):
         cast["coordinator"],
     )  # fmt: skip
     mentor_membership = cast["mentor"].memberships.get()
+    goal = Goal.objects.create(relationship=relationship, owner=mentee, title="Learn SQL")
+    milestone = GoalMilestone.objects.create(goal=goal, title="Joins")
+    session = SessionLog.objects.create(
+        relationship=relationship, logged_by=cast["mentor"], occurred_at=timezone.now(),
+        duration_minutes=30, format="video",
+    )  # fmt: skip
+    action = ActionItem.objects.create(relationship=relationship, assignee=mentee, title="Read")
+    concern = Concern.objects.create(program=program, category="other", body="Worried")
+    reflection = Reflection.objects.create(relationship=relationship, author=mentee, body="Hm")
+    # By the mentor: the mentee (first in ROLES) is refused deleting it, then the mentor may.
+    win = Win.objects.create(relationship=relationship, author=cast["mentor"], title="First query")
     match_request = MatchRequest.objects.create(
         program=program, mentee=membership, mentor=mentor_membership, note="Please"
     )
@@ -173,6 +245,14 @@ def world(cast, program, skill):
         "match_request": [match_request.pk],
         "withdraw_request": [match_request.pk, "withdraw"],
         "relationship": [relationship.pk],
+        "goal": [relationship.pk, goal.pk],
+        "milestone": [relationship.pk, goal.pk, milestone.pk],
+        "stage": [relationship.pk, "start"],
+        "session": [relationship.pk, session.pk],
+        "action": [relationship.pk, action.pk],
+        "reflection": [relationship.pk, reflection.pk],
+        "win": [relationship.pk, win.pk],
+        "concern": [program.slug, concern.pk],
         "program": [program.slug],
         "cohort": [program.slug, cohort.pk],
         "membership": [program.slug, membership.pk],
@@ -198,7 +278,7 @@ def world(cast, program, skill):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_answers_each_role_as_stated(name, world, cast, login):
+def test_page_answers_each_role_as_stated(name, world, everyone, login):
     page = PAGES[name]
     url = reverse(name, args=world[page.args] if page.args else [])
     send = lambda client: getattr(client, page.method)(url)  # noqa: E731
@@ -207,10 +287,10 @@ def test_page_answers_each_role_as_stated(name, world, cast, login):
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, "anonymous"
     # Refused roles first, so an allowed POST that deletes the object cannot hide a leak.
     for role in [r for r in ROLES if r not in page.allowed]:
-        assert send(login(cast[role])).status_code == 404, role
+        assert send(login(everyone[role])).status_code == 404, role
     for role in [r for r in ROLES if r in page.allowed]:
         expected = {200} if page.method == "get" else {200, 302}
-        assert send(login(cast[role])).status_code in expected, role
+        assert send(login(everyone[role])).status_code in expected, role
 
 
 @pytest.mark.django_db
