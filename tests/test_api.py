@@ -422,6 +422,8 @@ def test_the_openapi_document_lists_every_route(client):
         "/api/v1/mentoring/relationships/{id}/goals",
         "/api/v1/mentoring/relationships/{id}/sessions",
         "/api/v1/mentoring/relationships/{id}/checkins",
+        "/api/v1/mentoring/relationships/{id}/goals/{goal_id}/milestones/{milestone_id}",
+        "/api/v1/mentoring/relationships/{id}/sessions/{session_id}/confirm",
     }
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     for path in document["paths"].values():

@@ -111,3 +111,60 @@ def test_coordinators_list_and_filter_a_programs_relationships(
     assert client.get(url, {"status": "nope"}, headers=bearer(coordinator)).status_code == 422
     for user in (mentee, other_coordinator):
         assert client.get(url, headers=bearer(user)).status_code == 404
+
+
+def _post(client, url, user, body=None):
+    return client.post(url, body or {}, content_type="application/json", headers=bearer(user))
+
+
+def test_a_mentee_adds_a_goal_and_ticks_a_milestone(client, relationship, mentee, mentor, skill):
+    url = f"{BASE}/relationships/{relationship.pk}/goals"
+    made = _post(client, url, mentee, {"title": "Ship a dashboard", "skill_ids": [skill.pk]})
+    assert made.status_code == 201 and made.json()["skills"] == ["SQL"]
+    refused = _post(client, url, mentor, {"title": "Mine"})
+    assert refused.status_code == 400 and "mentees" in refused.json()["detail"][0]
+    bad_skill = _post(client, url, mentee, {"title": "X", "skill_ids": [999999]})
+    assert bad_skill.status_code == 400 and Goal.objects.count() == 1
+    goal = Goal.objects.get()
+    milestone = GoalMilestone.objects.create(goal=goal, title="Draft")
+    GoalMilestone.objects.create(goal=goal, title="Review")
+    tick = f"{url}/{goal.pk}/milestones/{milestone.pk}"
+    assert _post(client, tick, mentor, {"done": True}).status_code == 400  # not the owner
+    done = _post(client, tick, mentee, {"done": True})
+    assert done.status_code == 200 and done.json()["progress"] == 50
+
+
+def test_the_mentor_logs_a_session_and_the_mentee_confirms(client, relationship, mentee, mentor):
+    url = f"{BASE}/relationships/{relationship.pk}/sessions"
+    when = (timezone.now() - dt.timedelta(hours=2)).isoformat()
+    made = _post(client, url, mentor, {"occurred_at": when, "duration_minutes": 45,
+                                       "format": "phone", "shared_notes": "Talked"})  # fmt: skip
+    assert made.status_code == 201 and made.json()["confirmed"] is False
+    future = (timezone.now() + dt.timedelta(days=2)).isoformat()
+    later = _post(client, url, mentor, {"occurred_at": future, "duration_minutes": 45,
+                                        "format": "phone"})  # fmt: skip
+    assert later.status_code == 400 and SessionLog.objects.count() == 1
+    sid = made.json()["id"]
+    assert _post(client, f"{url}/{sid}/confirm", mentor).status_code == 400  # not your own
+    confirmed = _post(client, f"{url}/{sid}/confirm", mentee)
+    assert confirmed.status_code == 200 and confirmed.json()["confirmed"] is True
+    relationship.refresh_from_db()
+    assert relationship.session_count == 1 and relationship.last_touchpoint_at is not None
+
+
+def test_check_ins_through_the_api(client, relationship, mentee, coordinator):
+    url = f"{BASE}/relationships/{relationship.pk}/checkins"
+    made = _post(client, url, mentee, {"rating": 2, "meeting_as_agreed": "no", "blockers": "Time"})
+    assert made.status_code == 201 and made.json()["rating"] == 2
+    assert _post(client, url, mentee, {"rating": 9, "meeting_as_agreed": "no"}).status_code == 422
+    relationship.refresh_from_db()
+    assert relationship.needs_attention and "pulse" in relationship.attention_reason.lower()
+
+
+def test_coordinators_and_outsiders_cannot_write(
+    client, relationship, coordinator, other_mentor, other_member
+):
+    url = f"{BASE}/relationships/{relationship.pk}/goals"
+    for user in (coordinator, other_mentor, other_member):
+        assert _post(client, url, user, {"title": "Nope"}).status_code == 404
+    assert Goal.objects.count() == 0

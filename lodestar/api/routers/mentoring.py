@@ -8,10 +8,17 @@ journals or the pair's session notes.
 from datetime import date, datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from lodestar.accounts.models import Skill
+from lodestar.mentoring import checkins as checkin_services
+from lodestar.mentoring import goals as goal_services
+from lodestar.mentoring import sessions as session_services
 from lodestar.mentoring.access import (
     get_relationship_for,
     program_relationships,
@@ -19,12 +26,19 @@ from lodestar.mentoring.access import (
     viewer_of,
 )
 from lodestar.mentoring.listing import filter_relationships
-from lodestar.mentoring.models import Agreement, CheckIn, Goal, Relationship, SessionLog
+from lodestar.mentoring.models import (
+    Agreement,
+    CheckIn,
+    Goal,
+    GoalMilestone,
+    Relationship,
+    SessionLog,
+)
 from lodestar.mentoring.states import Status as RelationshipStatus
 from lodestar.programs.access import get_program_for
 
 from ..pagination import Pagination
-from ..schemas import MAX_ID, MAX_LIMIT, ErrorOut, ValidationErrorOut, choices
+from ..schemas import MAX_ID, MAX_LIMIT, NO_NUL, ErrorOut, ValidationErrorOut, choices
 
 router = Router(tags=["mentoring"])
 
@@ -106,11 +120,7 @@ class GoalOut(Schema):
 
     @staticmethod
     def resolve_progress(obj: Goal) -> int:
-        if obj.relationship.program.goal_progress == "manual":
-            return obj.progress
-        milestones = list(obj.milestones.all())
-        done = sum(1 for m in milestones if m.done_at is not None)
-        return round(100 * done / len(milestones)) if milestones else 0
+        return goal_services.progress_percent(obj, obj.relationship.program.goal_progress)
 
 
 class SessionOut(Schema):
@@ -186,7 +196,10 @@ def relationship_detail(request: HttpRequest, id: Id):
     summary="The relationship's goals with their milestones",
 )
 def goals(request: HttpRequest, id: Id):
-    relationship = get_relationship_for(request.user, id)
+    return _goals(get_relationship_for(request.user, id))
+
+
+def _goals(relationship: Relationship):
     return (
         relationship.goals.select_related("owner__profile", "relationship__program")
         .prefetch_related("skills", "milestones")
@@ -204,19 +217,20 @@ def sessions(request: HttpRequest, id: Id):
     relationship = get_relationship_for(request.user, id)
     participant = viewer_of(relationship, request.user).is_participant
     rows = relationship.sessions.prefetch_related("topics").order_by("-occurred_at", "-id")
-    return [
-        {
-            "id": s.pk,
-            "occurred_at": s.occurred_at,
-            "duration_minutes": s.duration_minutes,
-            "format": s.format,
-            "topics": [t.name for t in s.topics.all()],
-            "confirmed": s.confirmed_at is not None,
-            "shared_notes": s.shared_notes if participant else "",
-            "next_steps": s.next_steps if participant else "",
-        }
-        for s in rows
-    ]
+    return [_session_row(s, participant) for s in rows]
+
+
+def _session_row(s: SessionLog, participant: bool) -> dict:
+    return {
+        "id": s.pk,
+        "occurred_at": s.occurred_at,
+        "duration_minutes": s.duration_minutes,
+        "format": s.format,
+        "topics": [t.name for t in s.topics.all()],
+        "confirmed": s.confirmed_at is not None,
+        "shared_notes": s.shared_notes if participant else "",
+        "next_steps": s.next_steps if participant else "",
+    }
 
 
 @router.get(
@@ -230,16 +244,140 @@ def checkins(request: HttpRequest, id: Id):
     rows = relationship.checkins.select_related("author__profile").order_by("-created_at", "-id")
     if not viewer_of(relationship, request.user).is_coordinator:
         rows = rows.filter(author=request.user)
-    return [
-        {
-            "id": c.pk,
-            "author": c.author.name,
-            "created_at": c.created_at,
-            "rating": c.rating,
-            "meeting_as_agreed": c.meeting_as_agreed,
-            "good_fit": c.good_fit,
-            "blockers": c.blockers,
-            "comment": c.comment,
-        }
-        for c in rows
-    ]
+    return [_checkin_row(c) for c in rows]
+
+
+def _checkin_row(c: CheckIn) -> dict:
+    return {
+        "id": c.pk,
+        "author": c.author.name,
+        "created_at": c.created_at,
+        "rating": c.rating,
+        "meeting_as_agreed": c.meeting_as_agreed,
+        "good_fit": c.good_fit,
+        "blockers": c.blockers,
+        "comment": c.comment,
+    }
+
+
+# Writing: the pair only, through the services the pages use. ---------------------------------
+
+
+class GoalIn(Schema):
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    description: str = Field("", max_length=3000, pattern=NO_NUL)
+    success_criteria: str = Field("", max_length=2000, pattern=NO_NUL)
+    target_date: date | None = None
+    skill_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
+class MilestoneDoneIn(Schema):
+    done: bool
+
+
+class SessionIn(Schema):
+    occurred_at: datetime
+    duration_minutes: int = Field(ge=5, le=480)
+    format: choices(SessionLog.Format, "SessionFormatIn")
+    topic_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=20
+    )
+    shared_notes: str = Field("", max_length=5000, pattern=NO_NUL)
+    next_steps: str = Field("", max_length=2000, pattern=NO_NUL)
+
+
+class CheckInIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    meeting_as_agreed: choices(CheckIn.Meeting, "MeetingAsAgreedIn")
+    blockers: str = Field("", max_length=1000, pattern=NO_NUL)
+    comment: str = Field("", max_length=2000, pattern=NO_NUL)
+    good_fit: bool | None = None
+
+
+def _skills(ids: list[int]) -> list[Skill]:
+    found = list(Skill.objects.filter(pk__in=ids, is_active=True))
+    if len(found) != len(set(ids)):
+        raise ValidationError(_("Choose skills from the skills list."))
+    return found
+
+
+def _goal_out(relationship: Relationship, goal_id: int) -> Goal:
+    return _goals(relationship).get(pk=goal_id)
+
+
+def _session_out(session: SessionLog) -> dict:
+    return _session_row(session, participant=True)
+
+
+@router.post(
+    "/relationships/{id}/goals",
+    response={201: GoalOut, **ERRORS},
+    summary="Add a goal (mentees: goals are theirs)",
+)
+def add_goal(request: HttpRequest, id: Id, payload: GoalIn):
+    relationship = get_relationship_for(request.user, id, participate=True)
+    data = payload.dict(exclude={"skill_ids"})
+    made = goal_services.create_goal(
+        relationship, request.user, skills=_skills(payload.skill_ids), **data
+    )
+    return Status(201, _goal_out(relationship, made.pk))
+
+
+@router.post(
+    "/relationships/{id}/goals/{goal_id}/milestones/{milestone_id}",
+    response={200: GoalOut, **ERRORS},
+    summary="Mark a milestone of my goal done or not done",
+)
+def milestone_done(
+    request: HttpRequest, id: Id, goal_id: Id, milestone_id: Id, payload: MilestoneDoneIn
+):
+    relationship = get_relationship_for(request.user, id, participate=True)
+    milestone = get_object_or_404(
+        GoalMilestone, pk=milestone_id, goal_id=goal_id, goal__relationship=relationship
+    )
+    goal_services.set_milestone_done(milestone, request.user, payload.done)
+    return _goal_out(relationship, goal_id)
+
+
+@router.post(
+    "/relationships/{id}/sessions",
+    response={201: SessionOut, **ERRORS},
+    summary="Log a session; the other side confirms it",
+)
+def log_session(request: HttpRequest, id: Id, payload: SessionIn):
+    relationship = get_relationship_for(request.user, id, participate=True)
+    session = session_services.log_session(
+        relationship,
+        request.user,
+        occurred_at=payload.occurred_at,
+        duration_minutes=payload.duration_minutes,
+        format=payload.format,
+        topics=_skills(payload.topic_ids),
+        shared_notes=payload.shared_notes,
+        next_steps=payload.next_steps,
+    )
+    return Status(201, _session_out(session))
+
+
+@router.post(
+    "/relationships/{id}/sessions/{session_id}/confirm",
+    response={200: SessionOut, **ERRORS},
+    summary="Confirm a session the other side logged",
+)
+def confirm_session(request: HttpRequest, id: Id, session_id: Id):
+    relationship = get_relationship_for(request.user, id, participate=True)
+    session = get_object_or_404(SessionLog, pk=session_id, relationship=relationship)
+    return _session_out(session_services.confirm_session(session, request.user))
+
+
+@router.post(
+    "/relationships/{id}/checkins",
+    response={201: CheckInOut, **ERRORS},
+    summary="Answer my check-in (how it is going, are we meeting as agreed)",
+)
+def add_checkin(request: HttpRequest, id: Id, payload: CheckInIn):
+    relationship = get_relationship_for(request.user, id, participate=True)
+    made = checkin_services.submit_checkin(relationship, request.user, **payload.dict())
+    return Status(201, _checkin_row(made))
