@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from lodestar.core.models import audit
 from lodestar.notifications.services import notify
+from lodestar.programs.access import is_coordinator
 from lodestar.programs.models import Cohort, Track
 
 from .models import Participant, Relationship, RelationshipEvent
@@ -115,6 +116,10 @@ def change_status(relationship: Relationship, target: str, actor, note: str = ""
             _("A relationship that is %(a)s cannot become %(b)s.")
             % {"a": Status(current).label.lower(), "b": Status(target).label.lower()}
         )
+    if current == Status.PROPOSED and target == Status.ACTIVE and not may_start(locked, actor):
+        raise ValidationError(
+            _("The relationship starts once everyone has accepted the agreement.")
+        )
     if target == Status.ENDED and not note.strip():
         raise ValidationError(_("Say why the relationship ends early."))
     if target == Status.PAUSED:
@@ -145,6 +150,16 @@ def change_status(relationship: Relationship, target: str, actor, note: str = ""
                 relationship.get_absolute_url(),
             )
     return relationship
+
+
+def may_start(relationship: Relationship, actor) -> bool:
+    """Whether `actor` may move a proposed relationship to active by hand: where the program asks
+    for an agreement, only its acceptance (or a coordinator) starts the pair."""
+    if not relationship.program.requires_agreement or actor is None:
+        return True
+    if is_coordinator(actor, relationship.program):
+        return True
+    return relationship.agreements.filter(accepted_at__isnull=False).exists()
 
 
 def open_relationship_count(user) -> int:

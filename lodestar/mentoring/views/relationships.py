@@ -39,7 +39,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": panels_for(relationship, viewer),
             "manage": viewer.is_coordinator,
             "events": relationship.events.select_related("actor__profile"),
-            "targets": [(s, ACTION_LABELS[s]) for s in allowed_targets(relationship.status)],
+            "targets": [
+                (s, ACTION_LABELS[s])
+                for s in allowed_targets(relationship.status)
+                if s != Status.ACTIVE or services.may_start(relationship, request.user)
+            ],
             "form": StatusForm(),
         },
     )
