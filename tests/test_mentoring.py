@@ -153,3 +153,18 @@ def test_export_includes_relationships(pair, login, mentee):
 
     data = json.loads(login(mentee).get(reverse("accounts:export")).content)
     assert data["relationships"][0]["with"] == ["Mo Mentor"]
+
+
+def test_only_the_agreement_or_a_coordinator_starts_a_proposed_pair(
+    program, mentor, mentee, coordinator
+):
+    created = services.create_relationship(
+        program.cohorts.get(), program.tracks.get(kind="intermediate"), [mentor], [mentee],
+        coordinator,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="accepted the agreement"):
+        services.change_status(created, Status.ACTIVE, mentor)
+    assert not services.may_start(created, mentee) and services.may_start(created, coordinator)
+    services.change_status(created, Status.ACTIVE, coordinator, "Signed on paper")
+    created.refresh_from_db()
+    assert created.status == Status.ACTIVE

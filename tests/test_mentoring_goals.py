@@ -36,11 +36,11 @@ def python(skill) -> Skill:
 
 
 @pytest.fixture
-def theirs(other_mentor):
+def theirs(other_mentor, coordinator):
     """The other mentor's relationship and a goal in it."""
     their_mentee = User.objects.get(email="theirmentee@example.org")
     relationship = their_mentee.relationship_roles.get().relationship
-    services.change_status(relationship, Status.ACTIVE, other_mentor)
+    services.change_status(relationship, Status.ACTIVE, coordinator)
     return goals.create_goal(relationship, their_mentee, title="Their goal")
 
 
