@@ -1,11 +1,14 @@
 """The demo data command: each seeded test pays for one run (about two seconds), so they are few."""
 
+import datetime as dt
 import io
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Avg, F
+from django.utils import timezone
 
 from lodestar.accounts.models import Profile, User, UserSkill, time_zone_choices
 from lodestar.programs.models import (
@@ -38,7 +41,7 @@ def seed() -> str:
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
-        for app in ("accounts", "programs", "core", "account")
+        for app in ("accounts", "programs", "core", "account", "mentoring")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -133,7 +136,9 @@ def test_demo_logins_have_a_relationship_and_requests_to_answer():
     from lodestar.mentoring.models import Relationship
 
     call_command("seed_demo", stdout=io.StringIO())
-    pair = Relationship.objects.filter(participants__user__email="mentee@demo.lodestar.test").get()
+    pair = Relationship.objects.filter(
+        participants__user__email="mentee@demo.lodestar.test", status="active"
+    ).get()
     assert [u.email for u in pair.mentors()] == ["mentor@demo.lodestar.test"]
     assert (
         MatchRequest.objects.filter(
@@ -146,3 +151,120 @@ def test_demo_logins_have_a_relationship_and_requests_to_answer():
 
     for mentor in Membership.objects.filter(role="mentor", status="active"):
         assert mentor_load(mentor) <= mentor.capacity
+
+
+def test_relationships_cover_every_state_with_consistent_timelines(seeded):
+    from lodestar.mentoring.models import Closure, Relationship
+    from lodestar.mentoring.states import TRANSITIONS, Status
+
+    assert set(Relationship.objects.values_list("status", flat=True)) == set(Status.values)
+    today = timezone.localdate()
+    relationships = Relationship.objects.select_related("cohort").prefetch_related(
+        "events", "agreements__acceptances", "participants", "sessions", "closures"
+    )
+    for r in relationships:
+        steps = [(e.from_status, e.to_status) for e in r.events.all()]
+        assert steps[0] == ("", Status.PROPOSED)
+        assert all(step in TRANSITIONS for step in steps[1:])
+        assert steps[-1][1] == r.status
+        times = [e.created_at for e in r.events.all()]
+        assert times == sorted(times)
+        assert r.cohort.starts_on - dt.timedelta(days=3) <= r.started_on <= today
+        assert r.session_count == len(r.sessions.all())
+        assert all(s.occurred_at.date() >= r.started_on for s in r.sessions.all())
+        everyone = {p.user_id for p in r.participants.all()}
+        first = r.agreements.get(version=1)
+        accepted = {a.user_id for a in first.acceptances.all()}
+        if r.status == Status.PROPOSED:
+            assert first.accepted_at is None and len(accepted) == 1
+            assert r.session_count == 0
+        else:
+            assert first.accepted_at is not None and accepted == everyone
+        if r.status == Status.PAUSED:
+            assert r.paused_until > today
+        if r.status in {Status.COMPLETED, Status.ENDED}:
+            assert r.started_on < r.ended_on <= today
+            assert all(s.occurred_at.date() <= r.ended_on for s in r.sessions.all())
+        if r.status == Status.COMPLETED:
+            assert {c.user_id for c in r.closures.all()} == everyone
+        if r.status == Status.ENDED:
+            assert r.end_reason
+    assert Relationship.objects.filter(agreements__version=2).exists()
+    assert Closure.objects.filter(mentor_next_time=True).exists()
+    assert Relationship.objects.filter(end_reason__startswith="Rematch requested").exists()
+    assert Relationship.objects.filter(needs_attention=True).exists()
+    assert "relationships needing attention" in seeded
+
+
+def test_relationships_have_every_kind_of_record(seeded):
+    from lodestar.mentoring import models as m
+
+    for model in [
+        m.Goal,
+        m.GoalMilestone,
+        m.GoalComment,
+        m.SessionLog,
+        m.PrivateNote,
+        m.ActionItem,
+        m.Message,
+        m.WinReaction,
+        m.SkillAssessment,
+    ]:
+        assert model.objects.exists(), model
+    assert m.Goal.objects.filter(skills__isnull=False).exists()
+    assert m.Goal.objects.filter(status=m.Goal.Status.ACHIEVED).exists()
+    assert m.GoalMilestone.objects.filter(done_at__isnull=False).exists()
+    assert m.GoalMilestone.objects.filter(done_at__isnull=True).exists()
+    assert m.SessionLog.objects.filter(confirmed_at__isnull=False).exists()
+    assert set(m.SessionLog.objects.values_list("format", flat=True)) == set(
+        m.SessionLog.Format.values
+    )
+    assert m.Reflection.objects.filter(shared=True).exists()
+    assert m.Reflection.objects.filter(shared=False).exists()
+    wall = m.Win.objects.filter(on_wall=True).prefetch_related(
+        "wall_consents", "relationship__participants"
+    )
+    assert wall.exists()
+    for win in wall:
+        assert {u.pk for u in win.wall_consents.all()} == {
+            p.user_id for p in win.relationship.participants.all()
+        }
+    assert (
+        m.CheckIn.objects.filter(rating__gte=4).count()
+        > 3 * m.CheckIn.objects.filter(rating__lte=2).count()
+    )
+    assert m.CheckIn.objects.filter(rating__lte=2).exists()
+    assert m.CheckIn.objects.filter(good_fit=False).exists()
+    stages = set(m.SkillAssessment.objects.values_list("stage", flat=True))
+    assert stages == set(m.SkillAssessment.Stage.values)
+    start = m.SkillAssessment.objects.filter(stage="start", assessor=F("mentee"))
+    close = m.SkillAssessment.objects.filter(stage="close", assessor=F("mentee"))
+    assert close.aggregate(a=Avg("level"))["a"] > start.aggregate(a=Avg("level"))["a"]
+    assert m.SkillAssessment.objects.exclude(assessor=F("mentee")).exists()
+    assert m.Concern.objects.filter(reporter__isnull=False).count() == 1
+    anonymous = m.Concern.objects.get(reporter__isnull=True)
+    assert anonymous.relationship is None
+    assert m.Concern.objects.values("program").distinct().count() == 1
+
+
+def test_the_demo_pair_shares_a_rich_active_relationship(seeded):
+    from lodestar.mentoring.models import Relationship
+
+    pair = Relationship.objects.get(
+        participants__user__email=MENTEE, cohort__ends_on__gte=timezone.localdate()
+    )
+    assert pair.status == "active"
+    assert {u.email for u in pair.mentors()} == {MENTOR}
+    assert pair.agreements.filter(accepted_at__isnull=False).exists()
+    assert pair.session_count == pair.sessions.count() >= 3
+    assert not pair.needs_attention
+    goals = pair.goals.filter(owner__email=MENTEE)
+    assert goals.count() >= 2
+    assert all(g.milestones.count() >= 2 for g in goals)
+    overdue = pair.action_items.filter(
+        assignee__email=MENTEE, done_at__isnull=True, due_on__lt=timezone.localdate()
+    )
+    assert overdue.exists()
+    assert pair.messages.count() >= 2
+    assert pair.wins.exists()
+    assert pair.checkins.filter(author__email=MENTEE).exists()

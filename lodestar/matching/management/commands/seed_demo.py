@@ -43,6 +43,7 @@ from lodestar.accounts.models import (
 )
 from lodestar.core.models import AuditLog
 from lodestar.matching.demo import seed_matches
+from lodestar.mentoring.demo import seed_histories
 from lodestar.programs import services
 from lodestar.programs.models import (
     Cohort,
@@ -1284,8 +1285,10 @@ class Seeder:
         self.write_invitations(programs, coordinator)
         self.add_co_coordinator(programs["wid"]["program"], coordinator)
         matches = seed_matches(self.rng, MENTOR_EMAIL, MENTEE_EMAIL)
+        histories = seed_histories(self.rng, MENTOR_EMAIL, MENTEE_EMAIL)
         return {
             **matches,
+            **histories,
             "members": User.objects.count(),
             "skills": Skill.objects.count(),
             "programs": Program.objects.count(),
