@@ -27,6 +27,16 @@ from lodestar.mentoring.models import (
 from lodestar.mentoring.services import create_relationship
 from lodestar.programs import services
 from lodestar.programs.models import IntakeQuestion, OnboardingItem
+from lodestar.scheduling.models import (
+    Attendee,
+    AwayPeriod,
+    Booking,
+    Event,
+    Meeting,
+    OfficeHours,
+    OfficeHourSlot,
+    SpeedRound,
+)
 
 # other_mentor mentors another pair of the same program and cohort.
 ROLES = ["mentee", "mentor", "other_member", "other_mentor", "other_coordinator", "coordinator"]
@@ -45,6 +55,9 @@ ALLAUTH = {
     "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
     "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
 }  # fmt: skip
+# Reviewed: pages whose URL carries its own secret (a calendar feed token); tested with their
+# token, a wrong one and a revoked one in test_scheduling_calendar.py.
+BY_TOKEN = {"scheduling:feed"}
 # The REST API is checked operation by operation in test_api.py and test_api_fuzz.py.
 API_PREFIX = "api:"
 
@@ -65,6 +78,7 @@ MEMBERSHIP = {"mentee", "coordinator"}  # the member and their program's coordin
 PAIR = {"mentee", "mentor"}  # the relationship's participants
 PAIR_AND_COORD = PAIR | COORDINATOR  # ... and their program's coordinators (read only)
 PROGRAM_PEOPLE = {"mentee", "mentor", "other_mentor", "coordinator"}  # admitted + coordinators
+HOST = {"mentor", "coordinator"}  # who hosts office hours or an event, and coordinators
 
 PAGES: dict[str, Page] = {
     # A member's own pages: there is no object id, each one only ever sees their own.
@@ -149,6 +163,42 @@ PAGES: dict[str, Page] = {
     "mentoring:win_cheer": Page("win", PAIR_AND_COORD, "post"),
     "mentoring:win_delete": Page("win", PAIR, "post"),
     "mentoring:wins_wall": Page("program", PROGRAM_PEOPLE),
+    # Scheduling: meetings of a relationship, a member's own away dates and calendar feed.
+    "scheduling:meetings": Page(allowed=EVERYONE),
+    "scheduling:meeting_new": Page("relationship", PAIR),
+    "scheduling:meeting": Page("meeting", PAIR_AND_COORD),  # coordinators: metadata only
+    "scheduling:meeting_counter": Page("meeting", PAIR),
+    "scheduling:meeting_reschedule": Page("meeting", PAIR),
+    "scheduling:meeting_answer": Page("meeting", PAIR, "post"),
+    "scheduling:meeting_cancel": Page("meeting", PAIR, "post"),
+    "scheduling:meeting_agenda": Page("meeting", PAIR, "post"),
+    "scheduling:meeting_happened": Page("meeting", PAIR, "post"),
+    "scheduling:meeting_ics": Page("meeting", PAIR),
+    "scheduling:away": Page(allowed=EVERYONE),
+    "scheduling:away_delete": Page("away", {"mentee"}, "post"),
+    "scheduling:feed_settings": Page(allowed=EVERYONE),
+    "scheduling:feed_regenerate": Page(allowed=EVERYONE, method="post"),
+    "scheduling:feed_delete": Page(allowed=EVERYONE, method="post"),
+    # Office hours, events and speed mentoring: the program's admitted members and coordinators;
+    # the mentor hosts the world's office hours and events.
+    "scheduling:calendar": Page("program", PROGRAM_PEOPLE),
+    "scheduling:office_hours_new": Page("program", {"mentor", "other_mentor", "coordinator"}),
+    "scheduling:office_hours": Page("office_hours", PROGRAM_PEOPLE),
+    "scheduling:office_hours_slots": Page("office_hours", HOST, "post"),
+    "scheduling:office_hours_stop": Page("office_hours", HOST, "post"),
+    "scheduling:slot_cancel": Page("fresh_slot", HOST, "post"),  # deletes it: one per request
+    "scheduling:slot_book": Page("slot", PROGRAM_PEOPLE, "post"),  # host, coordinators: refused
+    "scheduling:booking_cancel": Page("booking", {"mentee"}, "post"),
+    "scheduling:event_new": Page("program", COORDINATOR),
+    "scheduling:event": Page("event", PROGRAM_PEOPLE),
+    "scheduling:event_edit": Page("event", HOST),
+    "scheduling:event_rsvp": Page("event", PROGRAM_PEOPLE, "post"),
+    "scheduling:event_rsvp_cancel": Page("event", PROGRAM_PEOPLE, "post"),
+    "scheduling:event_attendance": Page("event", HOST, "post"),
+    "scheduling:event_cancel": Page("event", HOST, "post"),
+    "scheduling:speed": Page("speed", PROGRAM_PEOPLE),
+    "scheduling:speed_build": Page("speed", HOST, "post"),
+    "scheduling:speed_follow_up": Page("speed", {"mentee"}, "post"),
     "mentoring:checkin": Page("relationship", PAIR),
     "mentoring:checkins": Page("relationship", PAIR_AND_COORD),  # answers: author and coordinators
     "mentoring:close": Page("relationship", PAIR),
@@ -191,7 +241,8 @@ def url_names() -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     names = url_names()
-    unknown = {n for n in names if n not in PAGES and n not in PUBLIC and n not in ALLAUTH} - {
+    reviewed = set(PAGES) | PUBLIC | ALLAUTH | BY_TOKEN
+    unknown = {n for n in names if n not in reviewed} - {
         n for n in names if n.startswith(API_PREFIX)
     }
     assert not unknown, f"Say who may use these new pages in PAGES: {sorted(unknown)}"
@@ -224,6 +275,44 @@ def world(cast, program, skill):
         duration_minutes=30, format="video",
     )  # fmt: skip
     action = ActionItem.objects.create(relationship=relationship, assignee=mentee, title="Read")
+    meeting = Meeting.objects.create(
+        relationship=relationship, proposed_by=cast["mentor"], format="video",
+        starts_at=timezone.now() + dt.timedelta(days=3), duration_minutes=60,
+    )  # fmt: skip
+    Attendee.objects.create(meeting=meeting, user=mentee)
+    away = AwayPeriod.objects.create(
+        user=mentee, starts_on=timezone.localdate() + dt.timedelta(days=5),
+        ends_on=timezone.localdate() + dt.timedelta(days=9),
+    )  # fmt: skip
+    hours = OfficeHours.objects.create(
+        program=program, host=cast["mentor"], title="Ask me", format="video", capacity=2
+    )
+    soon = timezone.now() + dt.timedelta(days=2)
+
+    def fresh_slot():
+        made = OfficeHourSlot.objects.create(
+            office_hours=hours, starts_at=soon, duration_minutes=30
+        )
+        return [made.pk]
+
+    slot = OfficeHourSlot.objects.create(office_hours=hours, starts_at=soon, duration_minutes=30)
+    booking = Booking.objects.create(
+        slot=OfficeHourSlot.objects.create(office_hours=hours, starts_at=soon, duration_minutes=30),
+        user=mentee,
+    )
+    event, speed = (
+        Event.objects.create(
+            program=program,
+            host=cast["mentor"],
+            kind=kind,
+            title=kind,
+            starts_at=soon,
+            duration_minutes=60,
+            format="video",
+        )  # fmt: skip
+        for kind in ("workshop", "speed")
+    )
+    SpeedRound.objects.create(event=speed, number=1, mentee=mentee, mentor=cast["mentor"])
     concern = Concern.objects.create(program=program, category="other", body="Worried")
     reflection = Reflection.objects.create(relationship=relationship, author=mentee, body="Hm")
     # By the mentor: the mentee (first in ROLES) is refused deleting it, then the mentor may.
@@ -253,6 +342,14 @@ def world(cast, program, skill):
         "reflection": [relationship.pk, reflection.pk],
         "win": [relationship.pk, win.pk],
         "concern": [program.slug, concern.pk],
+        "meeting": [meeting.pk],
+        "office_hours": [hours.pk],
+        "slot": [slot.pk],
+        "fresh_slot": fresh_slot,
+        "booking": [booking.pk],
+        "event": [event.pk],
+        "speed": [speed.pk],
+        "away": [away.pk],
         "program": [program.slug],
         "cohort": [program.slug, cohort.pk],
         "membership": [program.slug, membership.pk],
@@ -280,8 +377,12 @@ def world(cast, program, skill):
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_answers_each_role_as_stated(name, world, everyone, login):
     page = PAGES[name]
-    url = reverse(name, args=world[page.args] if page.args else [])
-    send = lambda client: getattr(client, page.method)(url)  # noqa: E731
+    args = world[page.args] if page.args else []
+
+    def send(client):
+        # A callable makes a fresh object per request, for actions that delete theirs.
+        url = reverse(name, args=args() if callable(args) else args)
+        return getattr(client, page.method)(url)
 
     anonymous = send(login(None))
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, "anonymous"
