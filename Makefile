@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint fmt bench bench-matching install install-test migrate demo clean
+.PHONY: run serve test lint fmt bench bench-matching bench-slots install install-test migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,11 +54,16 @@ fmt: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-matching
+bench: bench-matching bench-slots
 
 # Issue 5 figures, side by side with scipy's linear_sum_assignment; `--quick` for a smoke run.
 bench-matching: install-test
 	$(BIN)/python -m benchmarks.matching $(BENCH_ARGS)
+
+# Issue 7: mutual free slots of a pair over four weeks vs a minute-by-minute scan; `--db` adds
+# the database version on a throwaway SQLite.
+bench-slots: install-test
+	$(BIN)/python -m benchmarks.slot_search $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data

@@ -173,6 +173,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cohorts": cohorts,
         "open_cohorts": [c for c in cohorts if c.is_accepting(today)],
         "memberships": memberships,
+        "admitted": any(m.is_admitted for m in memberships),
         "invitation": invitation,
         "coordinators": program.coordinators.select_related("profile"),
     }
