@@ -168,3 +168,26 @@ def test_only_the_agreement_or_a_coordinator_starts_a_proposed_pair(
     services.change_status(created, Status.ACTIVE, coordinator, "Signed on paper")
     created.refresh_from_db()
     assert created.status == Status.ACTIVE
+
+
+def test_the_timeline_tells_what_happened_without_private_writing(
+    relationship, mentor, mentee, coordinator, login
+):
+    from lodestar.mentoring.models import Goal, GoalMilestone, PrivateNote, Reflection, SessionLog
+
+    goal = Goal.objects.create(
+        relationship=relationship, owner=mentee, title="Learn window functions"
+    )
+    GoalMilestone.objects.create(goal=goal, title="ROW_NUMBER", done_at=timezone.now())
+    session = SessionLog.objects.create(
+        relationship=relationship, logged_by=mentor, occurred_at=timezone.now(),
+        duration_minutes=50, format="phone",
+    )  # fmt: skip
+    PrivateNote.objects.create(session=session, author=mentor, body="Secret worry")
+    Reflection.objects.create(relationship=relationship, author=mentee, body="Journal secret")
+    for user in (mentee, coordinator):
+        html = login(user).get(reverse("mentoring:detail", args=[relationship.pk])).content.decode()
+        timeline = html[html.index('id="tl-h"') :]
+        assert "Learn window functions" in timeline and "ROW_NUMBER" in timeline
+        assert "Session: 50 minutes, phone" in timeline and "Agreed on paper" in timeline
+        assert "Secret worry" not in html and "Journal secret" not in html

@@ -18,6 +18,7 @@ from ..forms import RelationshipFilterForm, StatusForm
 from ..hub import panels_for
 from ..listing import CSV_HEADER, csv_rows, filter_relationships
 from ..states import ACTION_LABELS, Status, allowed_targets
+from ..timeline import timeline_for
 
 
 @login_required
@@ -38,7 +39,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "viewer": viewer,
             "panels": panels_for(relationship, viewer),
             "manage": viewer.is_coordinator,
-            "events": relationship.events.select_related("actor__profile"),
+            "timeline": timeline_for(relationship),
             "targets": [
                 (s, ACTION_LABELS[s])
                 for s in allowed_targets(relationship.status)
