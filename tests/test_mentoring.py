@@ -191,3 +191,34 @@ def test_the_timeline_tells_what_happened_without_private_writing(
         assert "Learn window functions" in timeline and "ROW_NUMBER" in timeline
         assert "Session: 50 minutes, phone" in timeline and "Agreed on paper" in timeline
         assert "Secret worry" not in html and "Journal secret" not in html
+
+
+def _fill(relationship, mentor, mentee, n):
+    from lodestar.mentoring.models import ActionItem, Goal, GoalMilestone, Message, SessionLog, Win
+
+    for i in range(n):
+        goal = Goal.objects.create(relationship=relationship, owner=mentee, title=f"Goal {i}")
+        GoalMilestone.objects.create(goal=goal, title=f"Step {i}", done_at=timezone.now())
+        SessionLog.objects.create(
+            relationship=relationship, logged_by=mentor, occurred_at=timezone.now(),
+            duration_minutes=30, format="video",
+        )  # fmt: skip
+        ActionItem.objects.create(relationship=relationship, assignee=mentee, title=f"Do {i}")
+        Message.objects.create(relationship=relationship, author=mentor, body=f"Hi {i}")
+        Win.objects.create(relationship=relationship, author=mentee, title=f"Win {i}")
+
+
+def test_the_relationship_page_costs_the_same_queries_however_much_happened(
+    relationship, mentor, mentee, coordinator, login, django_assert_max_num_queries
+):
+    url = reverse("mentoring:detail", args=[relationship.pk])
+    _fill(relationship, mentor, mentee, 1)
+    for user in (mentee, coordinator):
+        client = login(user)
+        client.get(url)
+        with django_assert_max_num_queries(60) as few:
+            client.get(url)
+        baseline = len(few.captured_queries)
+        _fill(relationship, mentor, mentee, 8)
+        with django_assert_max_num_queries(baseline):
+            assert client.get(url).status_code == 200
