@@ -114,3 +114,58 @@ def test_csv_follows_the_filters(login, program, coordinator):
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [int(r["id"]) for r in rows] == [a.pk]
+
+
+def test_a_coordinator_sets_up_a_group_with_two_mentors(
+    login, program, coordinator, mentor, mentee
+):
+    other = _pairs(program, coordinator, 1)[0]
+    second_mentor, second_mentee = other.mentors()[0], other.mentees()[0]
+    url = reverse("mentoring:program_new", args=[program.slug])
+    cohort, track = program.cohorts.get(), program.tracks.get(kind="intermediate")
+    response = login(coordinator).post(
+        url,
+        {"cohort": cohort.pk, "track": track.pk, "mentors": [mentor.pk, second_mentor.pk],
+         "mentees": [mentee.pk, second_mentee.pk]},
+    )  # fmt: skip
+    group = Relationship.objects.get(kind="group")
+    assert response.status_code == 302 and response["Location"] == group.get_absolute_url()
+    assert set(group.mentors()) == {mentor, second_mentor} and len(group.mentees()) == 2
+
+
+@pytest.mark.parametrize(
+    ("track_kind", "mentors", "mentees", "error"),
+    [
+        ("intermediate", 0, 1, "one or two mentors"),
+        ("intermediate", 3, 1, "one or two mentors"),
+        ("peer", 1, 2, "leave mentors empty"),
+        ("peer", 0, 1, "two or three peers"),
+    ],
+)
+def test_bad_setups_are_refused_with_a_reason(
+    login, program, coordinator, track_kind, mentors, mentees, error
+):
+    pairs = _pairs(program, coordinator, 3)
+    before = Relationship.objects.count()
+    response = login(coordinator).post(
+        reverse("mentoring:program_new", args=[program.slug]),
+        {
+            "cohort": program.cohorts.get().pk,
+            "track": program.tracks.get(kind=track_kind).pk,
+            "mentors": [p.mentors()[0].pk for p in pairs[:mentors]],
+            "mentees": [p.mentees()[0].pk for p in pairs[:mentees]],
+        },
+    )
+    assert response.status_code == 200 and error in response.content.decode()
+    assert Relationship.objects.count() == before
+
+
+def test_people_of_another_program_cannot_be_put_in_a_relationship(
+    login, program, coordinator, mentor, other_member
+):
+    response = login(coordinator).post(
+        reverse("mentoring:program_new", args=[program.slug]),
+        {"cohort": program.cohorts.get().pk, "track": program.tracks.get(kind="intermediate").pk,
+         "mentors": [mentor.pk], "mentees": [other_member.pk]},
+    )  # fmt: skip
+    assert response.status_code == 200 and not Relationship.objects.exists()

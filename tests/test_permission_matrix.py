@@ -130,6 +130,7 @@ PAGES: dict[str, Page] = {
     "mentoring:status": Page("relationship", {"mentee", "mentor", "coordinator"}, "post"),
     "mentoring:program_list": Page("program", COORDINATOR),
     "mentoring:program_csv": Page("program", COORDINATOR),
+    "mentoring:program_new": Page("program", COORDINATOR),
     # The relationship workspace: the pair writes, coordinators read what is not private.
     "mentoring:agreement": Page("relationship", PAIR_AND_COORD),
     "mentoring:agreement_edit": Page("relationship", PAIR),

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
 from lodestar.core.spreadsheet import csv_response
+from lodestar.core.web import error_messages
 from lodestar.programs.access import get_program_for
 
 from .. import services
 from ..access import get_relationship_for, program_relationships, relationships_of, viewer_of
-from ..forms import RelationshipFilterForm, StatusForm
+from ..forms import NewRelationshipForm, RelationshipFilterForm, StatusForm
 from ..hub import panels_for
 from ..listing import CSV_HEADER, csv_rows, filter_relationships
 from ..states import ACTION_LABELS, Status, allowed_targets
@@ -96,6 +97,25 @@ def program_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def program_new(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for(request.user, slug, manage=True)
+    form = NewRelationshipForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            relationship = services.create_relationship(
+                data["cohort"], data["track"], list(data["mentors"]), list(data["mentees"]),
+                request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("The relationship is set up; everyone in it was told."))
+            return redirect(relationship)
+    return render(request, "mentoring/new.html", {"program": program, "form": form})
+
+
+@login_required
 def program_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The filtered list as CSV: both sides' names and e-mails, dates, state, sessions."""
     program = get_program_for(request.user, slug, manage=True)
@@ -112,4 +132,5 @@ urlpatterns = [
     path("<int:pk>/status/", change_status, name="status"),
     path("program/<slug:slug>/", program_list, name="program_list"),
     path("program/<slug:slug>/relationships.csv", program_csv, name="program_csv"),
+    path("program/<slug:slug>/new/", program_new, name="program_new"),
 ]
