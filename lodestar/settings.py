@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "lodestar.mentoring",
     "lodestar.matching",
     "lodestar.scheduling",
+    "lodestar.feedback",
+    "lodestar.insights",
     "lodestar.api",
 ]
 

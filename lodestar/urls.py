@@ -19,6 +19,8 @@ urlpatterns = [
     path("notifications/", include("lodestar.notifications.urls")),
     path("relationships/", include("lodestar.mentoring.urls")),
     path("schedule/", include("lodestar.scheduling.urls")),
+    path("feedback/", include("lodestar.feedback.urls")),
+    path("insights/", include("lodestar.insights.urls")),
     path("matching/", include("lodestar.matching.urls")),
     path("me/tokens/", api_views.tokens, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", api_views.revoke_token, name="api_token_revoke"),

@@ -1,0 +1,1 @@
+"""Feedback pages, one module per part; each exports `urlpatterns`."""

@@ -1,0 +1,1 @@
+"""Insight pages, one module per part; each exports `urlpatterns`."""
