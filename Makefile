@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint fmt bench bench-matching bench-slots install install-test migrate demo clean
+.PHONY: run serve test lint fmt bench bench-matching bench-slots bench-reminders install install-test migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ fmt: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-matching bench-slots
+bench: bench-matching bench-slots bench-reminders
 
 # Issue 5 figures, side by side with scipy's linear_sum_assignment; `--quick` for a smoke run.
 bench-matching: install-test
@@ -64,6 +64,11 @@ bench-matching: install-test
 # the database version on a throwaway SQLite.
 bench-slots: install-test
 	$(BIN)/python -m benchmarks.slot_search $(BENCH_ARGS)
+
+# Issue 7: the 24-hour reminder job over 20,000 members and 50,000 meetings on SQLite and
+# PostgreSQL (BENCH_PG_URL) vs rendering the same e-mails in a loop; `--no-postgres` for SQLite.
+bench-reminders: install-test
+	$(BIN)/python -m benchmarks.reminders $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data
