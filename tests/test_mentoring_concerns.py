@@ -305,3 +305,14 @@ def test_the_panel_offers_reporting_to_participants_and_the_list_to_coordinators
     for_coordinator = render(coordinator)
     assert "1 open concern in this program" in for_coordinator
     assert "Report a concern" not in for_coordinator
+
+
+def test_reading_the_concerns_is_audited(program, coordinator, mentee, login):
+    from lodestar.core.models import AuditLog
+    from lodestar.mentoring.models import Concern
+
+    concern = Concern.objects.create(program=program, category="safety", body="Unsafe meetup")
+    login(coordinator).get(reverse("mentoring:concerns", args=[program.slug]))
+    entry = AuditLog.objects.get(action="concerns.read")
+    assert entry.actor == coordinator and entry.data["ids"] == [concern.pk]
+    assert "Unsafe meetup" not in str(entry.data)  # the trail says what was read, not its text

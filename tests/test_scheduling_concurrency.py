@@ -20,7 +20,8 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-N = 12
+# Issue 9: at least 20 parallel requests for the last places.
+N = 24
 
 
 @pytest.fixture(autouse=True)

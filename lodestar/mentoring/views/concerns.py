@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lodestar.core.models import audit
 from lodestar.core.pagination import paginate, query_without_page
 from lodestar.core.web import error_messages
 from lodestar.programs.access import get_program_for
@@ -66,12 +67,16 @@ def program_concerns(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         state = "open"
         found = found.filter(resolved_at__isnull=True)
+    page = paginate(request, found)
+    # Concerns are sensitive records: who read which ones is part of the audit trail.
+    audit(request.user, "concerns.read", program, program.pk, state=state, page=page.number,
+          ids=[c.pk for c in page.object_list])  # fmt: skip
     return render(
         request,
         "mentoring/concerns/list.html",
         {
             "program": program,
-            "page": paginate(request, found),
+            "page": page,
             "page_query": query_without_page(request),
             "state": state,
         },
