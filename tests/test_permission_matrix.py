@@ -25,8 +25,9 @@ from lodestar.mentoring.models import (
     Win,
 )
 from lodestar.mentoring.services import create_relationship
+from lodestar.notifications.models import Notification
 from lodestar.programs import services
-from lodestar.programs.models import IntakeQuestion, OnboardingItem
+from lodestar.programs.models import Announcement, IntakeQuestion, OnboardingItem
 from lodestar.scheduling.models import (
     Attendee,
     AwayPeriod,
@@ -57,7 +58,7 @@ ALLAUTH = {
 }  # fmt: skip
 # Reviewed: pages whose URL carries its own secret (a calendar feed token); tested with their
 # token, a wrong one and a revoked one in test_scheduling_calendar.py.
-BY_TOKEN = {"scheduling:feed"}
+BY_TOKEN = {"scheduling:feed", "notifications:unsubscribe"}
 # The REST API is checked operation by operation in test_api.py and test_api_fuzz.py.
 API_PREFIX = "api:"
 
@@ -95,6 +96,8 @@ PAGES: dict[str, Page] = {
     "accounts:skill_suggest": Page(allowed=EVERYONE),
     "notifications:list": Page(allowed=EVERYONE),
     "notifications:read_all": Page(allowed=EVERYONE, method="post"),
+    "notifications:preferences": Page(allowed=EVERYONE),
+    "notifications:read": Page("notification", {"mentee"}, "post"),
     "api_tokens": Page(allowed=EVERYONE),
     # Objects that belong to the mentee.
     "accounts:language_delete": Page("language", {"mentee"}, "post"),
@@ -124,6 +127,8 @@ PAGES: dict[str, Page] = {
     "programs:transition": Page("membership", MEMBERSHIP, "post"),
     "programs:graduate": Page("membership", COORDINATOR, "post"),
     "programs:onboarding_toggle": Page("onboarding", {"mentee"}, "post"),
+    "programs:announcements": Page("program", PROGRAM_PEOPLE),
+    "programs:announcement": Page("announcement", PROGRAM_PEOPLE),
     # Mentoring relationships: the pair and their program's coordinators.
     "mentoring:list": Page(allowed=EVERYONE),
     "mentoring:detail": Page("relationship", {"mentee", "mentor", "coordinator"}),
@@ -344,6 +349,11 @@ def world(cast, program, skill):
         "win": [relationship.pk, win.pk],
         "concern": [program.slug, concern.pk],
         "meeting": [meeting.pk],
+        "notification": [Notification.objects.create(user=mentee, kind="x", subject="Hi").pk],
+        "announcement": [
+            program.slug,
+            Announcement.objects.create(program=program, title="News", body="Hello").pk,
+        ],
         "office_hours": [hours.pk],
         "slot": [slot.pk],
         "fresh_slot": fresh_slot,

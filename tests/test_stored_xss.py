@@ -172,11 +172,12 @@ def test_payload_renders_inert_everywhere(
             html = response.content.decode()
             assert MARK in html or url.endswith("apply/"), f"{url} does not show the text at all"
             assert executable_markers(html) == [], f"{who} {url}"
-    # E-mails are plain text only: no HTML part for a mail client to interpret.
+    # E-mails are plain text plus an HTML part in which the text is escaped.
     assert mail.outbox
     for message in mail.outbox:
-        assert not getattr(message, "alternatives", None)
         assert message.content_subtype == "plain"
+        for alternative, _mimetype in getattr(message, "alternatives", []):
+            assert executable_markers(alternative) == [], message.subject
     assert Notification.objects.filter(body__contains=MARK).exists()
 
 

@@ -16,6 +16,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A worker sending the e-mail claims it first; a claim older than the lease is a dead worker's.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     # Files sent with the e-mail, e.g. an .ics invitation: [{"filename", "mimetype", "content"}].
     attachments = models.JSONField(default=list, blank=True)
 

@@ -32,3 +32,7 @@ urlpatterns = [
     path("<slug:slug>/coordinators/", views.coordinators, name="coordinators"),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
 ]
+
+from . import views_announcements  # noqa: E402  (its own module: the announcements pages)
+
+urlpatterns += views_announcements.urlpatterns
