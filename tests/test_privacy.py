@@ -110,13 +110,19 @@ def test_deletion_through_the_page_signs_out_every_device(zoe):
 
 
 def test_export_of_a_typical_member_is_complete(zoe, client):
+    from lodestar.notifications.models import Preference, QuietHours
+
+    Preference.objects.create(user=zoe, kind="goal_comment", delivery="off")
+    QuietHours.objects.create(user=zoe, starts=dt.time(22), ends=dt.time(7))
     client.force_login(zoe)
     data = json.loads(client.get(reverse("accounts:export")).content)
     assert data["account"]["email"] == EMAIL
     assert data["demographics"] == {"age": "18-24"}
     assert data["programs"][0]["answers"][0]["answer"] == "Growth"
     assert data["programs"][0]["onboarding_done"] == ["Read"]
-    assert data["notifications"]
+    assert data["notifications"]["received"]
+    assert data["notifications"]["preferences"] == {"goal_comment": "off"}
+    assert data["notifications"]["quiet_hours"] == {"from": "22:00:00", "until": "07:00:00"}
     assert [t["name"] for t in data["api_tokens"]] == ["laptop"]
 
 
