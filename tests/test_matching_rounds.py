@@ -264,3 +264,21 @@ def test_ranking_page_saves_the_order(login, program, cohort_people):
     assert not mentees[0].ranking.exists()
     client.post(url, {"mentor_1": mentors[1].pk, "reason_1": "Statistics"})
     assert [c.mentor for c in mentees[0].ranking.all()] == [mentors[1]]
+
+
+def test_max_min_rounds_lift_the_worst_pair(
+    program, coordinator, cohort_people, django_capture_on_commit_callbacks
+):
+    from lodestar.matching.suggestions import settings_for
+
+    settings = settings_for(program)
+    settings.algorithm = "optimal"
+    settings.save()
+    optimal = run(program, coordinator, django_capture_on_commit_callbacks)
+    settings.algorithm = "maxmin"
+    settings.save()
+    fair = run(program, coordinator, django_capture_on_commit_callbacks)
+    assert fair.metrics["algorithm"] == "maxmin"
+    worst = {r: min(p.score for p in r.pairs.all()) for r in (optimal, fair)}
+    assert fair.pairs.count() == optimal.pairs.count()  # as many mentees matched
+    assert worst[fair] >= worst[optimal]

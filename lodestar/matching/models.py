@@ -43,6 +43,7 @@ class MatchingSettings(models.Model):
         choices=[
             ("optimal", _("The optimal assignment (highest total fit)")),
             ("stable", _("Stable matching (mentees' rankings first, nobody would rather swap)")),
+            ("maxmin", _("Lift the worst-off: the best lowest score, then the best total")),
         ],
         default="optimal",
     )

@@ -16,6 +16,7 @@ from lodestar.notifications.services import notify
 from lodestar.programs.models import Membership
 
 from .engine.explain import explain_pair, unmatched_reason
+from .engine.fairness import max_min
 from .engine.model import Mode, Weights
 from .engine.scoring import score_matrix
 from .engine.solve import Problem, Solution, solve
@@ -112,8 +113,13 @@ def _solve(matching_round: MatchRound) -> None:
         scorer = score_matrix(mentee_profiles, mentor_profiles, weights, options, exclusions)
         _progress(matching_round, 50)
         capacity = np.array([p.capacity for p in mentor_profiles])
-        if settings_for(matching_round.program).algorithm == "stable":
+        algorithm = settings_for(matching_round.program).algorithm
+        if algorithm == "stable":
             solution = _stable(scorer, capacity, locked, _rankings(mentees, mentor_pos), options)
+        elif algorithm == "maxmin":
+            problem = Problem(capacity=capacity, scores=scorer, locked=locked)
+            solution = max_min(problem, options)
+            certificate = solution.certificate
         else:
             solution = solve(Problem(capacity=capacity, scores=scorer, locked=locked), options)
             certificate = solution.certificate
