@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from lodestar.accounts.models import AvailabilityWindow, ProfileLanguage, SkillSuggestion, UserSkill
 from lodestar.api.models import ApiToken
+from lodestar.feedback.models import AnonymousThread
+from lodestar.insights.models import Alert
 from lodestar.matching.models import MatchRequest, MatchRound, ProposedPair
 from lodestar.mentoring.models import (
     ActionItem,
@@ -58,7 +60,7 @@ ALLAUTH = {
 }  # fmt: skip
 # Reviewed: pages whose URL carries its own secret (a calendar feed token); tested with their
 # token, a wrong one and a revoked one in test_scheduling_calendar.py.
-BY_TOKEN = {"scheduling:feed", "notifications:unsubscribe"}
+BY_TOKEN = {"scheduling:feed", "notifications:unsubscribe", "feedback:anonymous_thread"}
 # The REST API is checked operation by operation in test_api.py and test_api_fuzz.py.
 API_PREFIX = "api:"
 
@@ -205,6 +207,15 @@ PAGES: dict[str, Page] = {
     "scheduling:speed": Page("speed", PROGRAM_PEOPLE),
     "scheduling:speed_build": Page("speed", HOST, "post"),
     "scheduling:speed_follow_up": Page("speed", {"mentee"}, "post"),
+    # The anonymous channel: members write, coordinators answer without knowing who.
+    "feedback:anonymous_new": Page("program", {"mentee", "mentor", "other_mentor"}),
+    "feedback:anonymous_inbox": Page("program", COORDINATOR),
+    "feedback:anonymous_reply": Page("thread", COORDINATOR, "post"),
+    "feedback:anonymous_close": Page("thread", COORDINATOR, "post"),
+    # At-risk alerts.
+    "insights:alerts": Page("program", COORDINATOR),
+    "insights:alert_settings": Page("program", COORDINATOR),
+    "insights:alert": Page("alert", COORDINATOR, "post"),
     "mentoring:checkin": Page("relationship", PAIR),
     "mentoring:checkins": Page("relationship", PAIR_AND_COORD),  # answers: author and coordinators
     "mentoring:close": Page("relationship", PAIR),
@@ -349,6 +360,16 @@ def world(cast, program, skill):
         "win": [relationship.pk, win.pk],
         "concern": [program.slug, concern.pk],
         "meeting": [meeting.pk],
+        "thread": [
+            program.slug,
+            AnonymousThread.objects.create(
+                program=program, kind="feedback", token_hash="x" * 64
+            ).pk,
+        ],
+        "alert": [
+            program.slug,
+            Alert.objects.create(program=program, kind="quiet", key="k", detail="Quiet").pk,
+        ],
         "notification": [Notification.objects.create(user=mentee, kind="x", subject="Hi").pk],
         "announcement": [
             program.slug,
