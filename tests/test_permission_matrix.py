@@ -243,6 +243,13 @@ PAGES: dict[str, Page] = {
     "feedback:anonymous_inbox": Page("program", COORDINATOR),
     "feedback:anonymous_reply": Page("thread", COORDINATOR, "post"),
     "feedback:anonymous_close": Page("thread", COORDINATOR, "post"),
+    # Dashboards, equity, exports and the report: the program's coordinators; org-wide: admins.
+    "insights:dashboard": Page("program", COORDINATOR),
+    "insights:dashboard_csv": Page("dashboard_section", COORDINATOR),
+    "insights:equity": Page("program", COORDINATOR),
+    "insights:export": Page("export", COORDINATOR),
+    "insights:report": Page("program", COORDINATOR),
+    "insights:org": Page(allowed=set()),  # instance admins (superusers) only
     # At-risk alerts.
     "insights:alerts": Page("program", COORDINATOR),
     "insights:alert_settings": Page("program", COORDINATOR),
@@ -392,6 +399,8 @@ def world(cast, program, skill):
         "concern": [program.slug, concern.pk],
         "meeting": [meeting.pk],
         **_survey_world(program, cast["mentor"], mentee),
+        "dashboard_section": [program.slug, "funnel"],
+        "export": [program.slug, "relationships"],
         "thread": [
             program.slug,
             AnonymousThread.objects.create(

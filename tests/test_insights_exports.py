@@ -1,0 +1,137 @@
+"""CSV exports and the printable program report."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lodestar.accounts.models import DemographicAnswer, DemographicQuestion
+from lodestar.core.models import AuditLog
+from lodestar.insights.exports import EXPORTS
+from lodestar.insights.models import Alert
+from lodestar.mentoring.models import Goal, PrivateNote, Reflection, SessionLog
+
+from .insights_data import populate
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    (None, 302),
+    ("other_member", 404),
+    ("other_coordinator", 404),
+    ("other_mentor", 404),
+    ("mentee", 404),
+    ("mentor", 404),
+    ("coordinator", 200),
+]
+
+
+def _export(program, what):
+    return reverse("insights:export", args=[program.slug, what])
+
+
+def _rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.parametrize("who,expected", ROLES)
+@pytest.mark.parametrize("what", ["members", "sessions", "survey_responses"])
+def test_only_coordinators_export(request, login, program, who, expected, what):
+    user = request.getfixturevalue(who) if who else None
+    assert login(user).get(_export(program, what)).status_code == expected
+
+
+@pytest.mark.parametrize("who,expected", ROLES)
+def test_only_coordinators_see_the_report(request, login, program, who, expected):
+    user = request.getfixturevalue(who) if who else None
+    response = login(user).get(reverse("insights:report", args=[program.slug]))
+    assert response.status_code == expected
+
+
+def test_every_export_downloads_and_keeps_private_things_out(
+    login, program, coordinator, relationship, mentee, mentor
+):
+    populate(program, 2)
+    session = SessionLog.objects.filter(relationship__program=program).first()
+    PrivateNote.objects.create(session=session, author=mentor, body="SECRET PRIVATE NOTE")
+    Reflection.objects.create(relationship=relationship, author=mentee, body="SECRET JOURNAL")
+    question = DemographicQuestion.objects.create(key="g", label="G", options=["SECRETGROUP"])
+    DemographicAnswer.objects.create(user=mentee, question=question, value="SECRETGROUP")
+    Goal.objects.create(relationship=relationship, owner=mentee, title="=HYPERLINK(evil)")
+    Alert.objects.create(program=program, relationship=relationship, kind="quiet", key="k",
+                         detail="Quiet for a while")  # fmt: skip
+    client = login(coordinator)
+    for what in EXPORTS:
+        response = client.get(_export(program, what))
+        assert response.status_code == 200, what
+        assert response["Content-Type"].startswith("text/csv")
+        assert f"{program.slug}-{what}.csv" in response["Content-Disposition"]
+        body = response.content.decode()
+        assert "SECRET" not in body, what
+    goals = _rows(client.get(_export(program, "goals")))
+    assert any(row[4] == "'=HYPERLINK(evil)" for row in goals[1:])  # not run as a formula
+    members = _rows(client.get(_export(program, "members")))
+    assert "email" in members[0] and mentee.email in {row[2] for row in members}
+    answers = _rows(client.get(_export(program, "survey_responses")))
+    assert {"9", "6", "4"} <= {row[6] for row in answers[1:]}
+    assert "user" not in " ".join(answers[0]) and mentee.email not in str(answers)
+    assert AuditLog.objects.filter(action="insights.export", program_id=program.pk).count() == 10
+
+
+def test_exports_filter_by_status_and_cohort(login, program, coordinator, other_program):
+    populate(program, 2, status="active")
+    populate(program, 3, start=2, status="completed")
+    client = login(coordinator)
+    rows = _rows(client.get(_export(program, "relationships"), {"status": "completed"}))
+    assert len(rows) == 4 and {r[5] for r in rows[1:]} == {"completed"}
+    cohort = program.cohorts.first()
+    rows = _rows(client.get(_export(program, "sessions"), {"cohort": cohort.pk}))
+    assert len(rows) == 6
+    # Another program's cohort is no filter at all, never a way into that program.
+    rows = _rows(
+        client.get(_export(program, "sessions"), {"cohort": other_program.cohorts.get().pk})
+    )
+    assert len(rows) == 6
+
+
+def test_bad_export_requests_are_refused_cleanly(login, program, coordinator):
+    client = login(coordinator)
+    assert client.get(_export(program, "passwords")).status_code == 404
+    response = client.get(_export(program, "members"), {"status": "nonsense"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("what", list(EXPORTS))
+def test_export_query_count_does_not_grow(login, program, coordinator, what):
+    client = login(coordinator)
+    populate(program, 2)
+    counts = []
+    for extra in (0, 6):
+        if extra:
+            populate(program, extra, start=2)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(_export(program, what))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_report_has_headline_figures_charts_and_a_print_button(login, program, coordinator):
+    populate(program, 3)
+    client = login(coordinator)
+    cohort = program.cohorts.first()
+    url = reverse("insights:report", args=[program.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"cohort": cohort.pk})
+    html = response.content.decode()
+    assert "data-print" in html and "Print or save as PDF" in html
+    assert "onclick" not in html and "<script>" not in html
+    assert "chart-data-funnel" in html and "<caption>" in html
+    assert "Applications" in html and cohort.name in html
+    populate(program, 5, start=3)
+    with CaptureQueriesContext(connection) as bigger:
+        client.get(url, {"cohort": cohort.pk})
+    assert len(bigger.captured_queries) == len(ctx.captured_queries)
