@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint fmt bench bench-matching bench-slots bench-reminders install install-test migrate demo clean
+.PHONY: run serve test lint fmt bench bench-matching bench-slots bench-reminders bench-dashboards install install-test migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ fmt: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-matching bench-slots bench-reminders
+bench: bench-matching bench-slots bench-reminders bench-dashboards
 
 # Issue 5 figures, side by side with scipy's linear_sum_assignment; `--quick` for a smoke run.
 bench-matching: install-test
@@ -69,6 +69,11 @@ bench-slots: install-test
 # PostgreSQL (BENCH_PG_URL) vs rendering the same e-mails in a loop; `--no-postgres` for SQLite.
 bench-reminders: install-test
 	$(BIN)/python -m benchmarks.reminders $(BENCH_ARGS)
+
+# Issue 8: each dashboard section vs a plain count query over the same table, on generated data
+# (`--quick`: 10,000 members; the full size is the issue's 100,000).
+bench-dashboards: install-test
+	$(BIN)/python -m benchmarks.dashboards $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data
