@@ -93,7 +93,9 @@ def _complete_milestone(mei, shoot, relationship) -> None:
     expect(mei.get_by_text("Read the chapter on indexes").first).to_be_visible()
     mei.get_by_role("link", name="Ship a SQL dashboard").first.click()
     mei.get_by_role("button", name=re.compile(r"^Mark done\s*: Write the first join")).click()
-    expect(mei.get_by_role("button", name=re.compile(r"^Reopen\s*: Write the first join"))).to_be_visible()
+    expect(
+        mei.get_by_role("button", name=re.compile(r"^Reopen\s*: Write the first join"))
+    ).to_be_visible()
     expect(mei.get_by_text("50%").first).to_be_visible()
     shoot(mei, "05-milestone-done")
 
