@@ -12,8 +12,6 @@ comes from the seeded generator; dates are relative to now.
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -21,6 +19,7 @@ from django.utils import timezone
 
 from lodestar.accounts.choices import SkillKind
 from lodestar.accounts.models import User, UserSkill
+from lodestar.core.seeding import keep_timestamps
 from lodestar.programs.models import (
     Coordinator,
     Invitation,
@@ -294,24 +293,6 @@ def _lower(skill: str) -> str:
     if first.isupper() or first in {"Python", "JavaScript", "Excel", "Git", "DevOps"}:
         return skill
     return skill[0].lower() + skill[1:]
-
-
-@contextmanager
-def _keep_timestamps(*model_classes) -> Iterator[None]:
-    """Let bulk_create keep the created_at/updated_at we set (as seed_demo does)."""
-    fields = [
-        (f, f.auto_now, f.auto_now_add)
-        for model in model_classes
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for f, _now, _add in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, now, add in fields:
-            f.auto_now, f.auto_now_add = now, add
 
 
 @dataclass
@@ -1056,7 +1037,7 @@ class Histories:
     # -- writing -------------------------------------------------------------------------------
 
     def save(self, plans: list[Plan]) -> None:
-        with _keep_timestamps(Goal, PrivateNote):
+        with keep_timestamps(Goal, PrivateNote):
             for model in [
                 Agreement,
                 AgreementAcceptance,

@@ -8,8 +8,6 @@ services, so no notification is sent to a demo member.
 import datetime as dt
 import random
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +40,7 @@ from lodestar.accounts.models import (
     UserSkill,
 )
 from lodestar.core.models import AuditLog
+from lodestar.core.seeding import keep_timestamps
 from lodestar.matching.demo import seed_matches
 from lodestar.mentoring.demo import seed_histories
 from lodestar.programs import services
@@ -1206,24 +1205,6 @@ def _ascii(text: str) -> str:
 
 
 PROPER = {"Python", "JavaScript", "Excel", "Git", "DevOps"}
-
-
-@contextmanager
-def keep_timestamps(*models) -> Iterator[None]:
-    """Let bulk_create keep the created_at/updated_at we set, instead of stamping the present."""
-    fields = [
-        (f, f.auto_now, f.auto_now_add)
-        for model in models
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for f, _now, _add in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, now, add in fields:
-            f.auto_now, f.auto_now_add = now, add
 
 
 def _lower(text: str) -> str:
