@@ -135,3 +135,23 @@ def test_report_has_headline_figures_charts_and_a_print_button(login, program, c
     with CaptureQueriesContext(connection) as bigger:
         client.get(url, {"cohort": cohort.pk})
     assert len(bigger.captured_queries) == len(ctx.captured_queries)
+
+
+def test_xlsx_exports_hold_the_same_rows_and_no_formulas(
+    login, program, coordinator, relationship, mentee
+):
+    from openpyxl import load_workbook
+
+    populate(program, 2)
+    Goal.objects.create(relationship=relationship, owner=mentee, title="=HYPERLINK(evil)")
+    client = login(coordinator)
+    csv_rows = _rows(client.get(_export(program, "goals")))
+    response = client.get(_export(program, "goals"), {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"{program.slug}-goals.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [
+        [("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == csv_rows
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # nothing runs

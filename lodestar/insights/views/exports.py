@@ -1,4 +1,4 @@
-"""CSV exports of a program's records, and the printable program report."""
+"""CSV and XLSX exports of a program's records, and the printable program report."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lodestar.core.models import audit
-from lodestar.core.spreadsheet import csv_response
+from lodestar.core.spreadsheet import csv_response, xlsx_response
 from lodestar.programs.access import get_program_for
 
 from ..exports import EXPORTS, Filters, statuses_for
@@ -38,7 +38,10 @@ def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     audit(request.user, "insights.export", program, program.pk, what=what, status=status,
           cohort=cohort.pk if cohort else None)  # fmt: skip
     parts = [program.slug, what, slugify(cohort.name) if cohort else "", status]
-    return csv_response("-".join(p for p in parts if p) + ".csv", header, rows)
+    name = "-".join(p for p in parts if p)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(name + ".xlsx", header, rows)
+    return csv_response(name + ".csv", header, rows)
 
 
 @login_required
