@@ -41,3 +41,31 @@ def test_secrets_stay_out_of_logs_and_audit(client, caplog, mentee):
         assert secret not in logged, secret
         assert secret not in audited, secret
     assert len(token) > 20
+
+
+def test_secret_paths_are_cut_in_every_log_line(caplog):
+    """Django itself logs the path of a 404 or a CSRF failure; the console handler cuts the
+    credential a calendar feed, anonymous thread, unsubscribe or invitation URL carries."""
+    from django.test import Client
+
+    from lodestar.core.logs import RedactSecretPaths
+
+    secret = "s3cretTokenValueThatMustNotLeak"
+    caplog.set_level(logging.WARNING)
+    strict = Client(enforce_csrf_checks=True)
+    strict.post(f"/feedback/anonymous/{secret}/", {"body": "hi"})  # CSRF failure: logged
+    strict.get(f"/schedule/feed/{secret}.ics")  # unknown feed: 404, logged
+    strict.get(f"/notifications/unsubscribe/{secret}/")
+    (console,) = [
+        h for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactSecretPaths) for f in h.filters)
+    ]  # fmt: skip
+    # Django did log the three paths (the records are cut in place by the console handler).
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    for prefix in ("/feedback/anonymous/s3cret", "/schedule/feed/s3cret", "/unsubscribe/s3cret"):
+        assert prefix in logged
+    assert secret not in logged
+    for record in caplog.records:
+        console.filter(record)
+        assert secret not in console.format(record)
+    assert "/feedback/anonymous/s3cret…" in "".join(console.format(r) for r in caplog.records)

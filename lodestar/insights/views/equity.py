@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from lodestar.core.models import audit
 from lodestar.programs.access import get_program_for
 
 from .. import equity
@@ -17,6 +18,8 @@ def equity_page(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for(request.user, slug, manage=True)
     cohort = cohort_from(request, program)
     tables, threshold = equity.build(Scope(program, cohort))
+    # Demographic aggregates are sensitive reads: the audit trail says who looked, at what.
+    audit(request.user, "equity.read", program, program.pk, cohort=cohort.pk if cohort else None)
     return render(
         request,
         "insights/equity/equity.html",
