@@ -3,35 +3,17 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import lodestar.urls as root_urls
 from lodestar.core.models import AuditLog
 from lodestar.notifications.models import Notification
-from lodestar.programs import urls as program_urls
-from lodestar.programs import views_announcements
 from lodestar.programs.announcements import audience, post_announcement
 from lodestar.programs.models import Announcement, AnnouncementRead, Cohort, Role
 from lodestar.programs.states import Status
 
 from .conftest import _member, make_user
 
-
-def _urlpatterns():
-    """The site's URLs with the announcement pages under programs:, whether or not the
-    programs URL conf includes them yet."""
-    names = {p.name for p in program_urls.urlpatterns}
-    extra = [p for p in views_announcements.urlpatterns if p.name not in names]
-    patterns = []
-    for p in root_urls.urlpatterns:
-        if getattr(p, "namespace", None) == "programs":
-            p = path("programs/", include((program_urls.urlpatterns + extra, "programs")))
-        patterns.append(p)
-    return patterns
-
-
-urlpatterns = _urlpatterns()
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 XSS = "<script>alert('x')</script>"
 
@@ -259,3 +241,57 @@ def test_list_pages_have_a_query_budget(
             response = client.get(list_url(program))
         assert response.status_code == 200
         assert response.content.decode().count('class="fw-semibold"') == 25
+
+
+# Was it clear? Questions and answers. ---------------------------------------------------------
+
+
+def test_members_say_whether_it_was_clear_and_coordinators_see_the_count(
+    program, coordinator, mentee, mentor, login
+):
+    a = post(coordinator, program)
+    login(mentee).post(detail_url(a), {"action": "unclear"})
+    login(mentee).post(detail_url(a), {"action": "clear"})  # changing one's mind
+    login(mentor).post(detail_url(a), {"action": "unclear"})
+    page = login(coordinator).get(detail_url(a)).content.decode()
+    assert "Clear to 1, not clear to 1." in page
+    # A coordinator's reaction is refused: they wrote it.
+    assert login(coordinator).post(detail_url(a), {"action": "clear"}).status_code == 404
+
+
+def test_a_question_reaches_the_coordinators_and_the_answer_everyone(
+    program, coordinator, mentee, mentor, login
+):
+    from lodestar.notifications.models import Notification
+    from lodestar.programs.models import AnnouncementQuestion
+
+    a = post(coordinator, program)
+    login(mentee).post(detail_url(a), {"action": "ask", "body": "Is the venue accessible?"})
+    question = AnnouncementQuestion.objects.get()
+    assert Notification.objects.filter(user=coordinator, kind="announcement_question").exists()
+    assert login(mentee).post(detail_url(a), {"action": "answer", "question": question.pk,
+                                              "answer": "Mine"}).status_code == 404  # fmt: skip
+    login(coordinator).post(
+        detail_url(a), {"action": "answer", "question": question.pk, "answer": "Yes, step-free."}
+    )
+    question.refresh_from_db()
+    assert question.answer == "Yes, step-free." and question.answered_by == coordinator
+    assert Notification.objects.filter(user=mentee, kind="announcement_answer").exists()
+    assert "Yes, step-free." in login(mentor).get(detail_url(a)).content.decode()
+
+
+def test_empty_questions_and_answers_are_refused_with_a_message(
+    program, coordinator, mentee, login
+):
+    from lodestar.programs.models import AnnouncementQuestion
+
+    a = post(coordinator, program)
+    response = login(mentee).post(detail_url(a), {"action": "ask", "body": "   "}, follow=True)
+    assert "Write your question." in response.content.decode()
+    assert not AnnouncementQuestion.objects.exists()
+
+
+def test_outsiders_cannot_react_or_ask(program, coordinator, mentee, other_member, login):
+    a = post(coordinator, program)
+    response = login(other_member).post(detail_url(a), {"action": "ask", "body": "Hi"})
+    assert response.status_code == 404

@@ -53,6 +53,12 @@ def _fill_workspace(payload, relationship, mentor, mentee, program, skill):
         program=program, relationship=relationship, reporter=mentee, category="conduct",
         body=payload, resolution=payload,
     )  # fmt: skip
+    from lodestar.programs.models import Announcement, AnnouncementQuestion
+
+    announcement = Announcement.objects.create(program=program, title=payload[:150], body=payload)
+    AnnouncementQuestion.objects.create(
+        announcement=announcement, author=mentee, body=payload, answer=payload
+    )
     change_status(relationship, "completed", mentor, note=payload)
     m.Closure.objects.create(
         relationship=relationship, user=mentee, objectives_met="yes", reflection=payload
@@ -65,6 +71,9 @@ def test_workspace_text_renders_inert_everywhere(
     payload, relationship, mentor, mentee, coordinator, program, skill, login
 ):
     goal, session, win = _fill_workspace(payload, relationship, mentor, mentee, program, skill)
+    from lodestar.programs.models import Announcement
+
+    announcement = Announcement.objects.get()
     pk, slug = relationship.pk, program.slug
     shared = [
         reverse("mentoring:detail", args=[pk]),
@@ -75,6 +84,8 @@ def test_workspace_text_renders_inert_everywhere(
         reverse("mentoring:wins", args=[pk]),
         reverse("mentoring:wins_wall", args=[slug]),
         reverse("mentoring:checkins", args=[pk]),
+        reverse("programs:announcements", args=[slug]),
+        reverse("programs:announcement", args=[slug, announcement.pk]),
     ]
     pages = {
         mentee: [

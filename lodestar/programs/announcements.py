@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
 from lodestar.core.models import audit
-from lodestar.notifications.services import mark_read_by_url, notify_many
+from lodestar.notifications.services import mark_read_by_url, notify, notify_many
 
-from .models import Announcement, AnnouncementRead, Cohort, Membership, Program, Role
+from .models import (
+    Announcement,
+    AnnouncementQuestion,
+    AnnouncementReaction,
+    AnnouncementRead,
+    Cohort,
+    Membership,
+    Program,
+    Role,
+)
 from .states import ADMITTED_STATUSES
 
 # An announcement for a role reaches the memberships with these roles.
@@ -132,3 +141,61 @@ def mark_read(user: User, announcement: Announcement) -> None:
         ignore_conflicts=True,
     )
     mark_read_by_url(user, announcement_url(announcement))
+
+
+# Was it clear? Questions and answers. ---------------------------------------------------------
+
+
+def react(user: User, announcement: Announcement, clear: bool) -> AnnouncementReaction:
+    """Record (or change) whether the announcement was clear to `user`."""
+    reaction, _created = AnnouncementReaction.objects.update_or_create(
+        announcement=announcement, user=user, defaults={"clear": clear}
+    )
+    return reaction
+
+
+def clarity(announcement: Announcement) -> dict[str, int]:
+    counts = {"clear": 0, "unclear": 0}
+    for clear in announcement.reactions.values_list("clear", flat=True):
+        counts["clear" if clear else "unclear"] += 1
+    return counts
+
+
+@transaction.atomic
+def ask(user: User, announcement: Announcement, body: str) -> AnnouncementQuestion:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write your question."))
+    question = AnnouncementQuestion.objects.create(
+        announcement=announcement, author=user, body=body[:2000]
+    )
+    for coordinator in announcement.program.coordinators.all():
+        notify(
+            coordinator,
+            "announcement_question",
+            {"announcement": announcement, "question": question, "asker": user},
+            announcement_url(announcement),
+        )
+    return question
+
+
+@transaction.atomic
+def answer(user: User, question: AnnouncementQuestion, text: str) -> AnnouncementQuestion:
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the answer."))
+    question.answer, question.answered_by, question.answered_at = (
+        text[:2000],
+        user,
+        timezone.now(),
+    )
+    question.save(update_fields=["answer", "answered_by", "answered_at", "updated_at"])
+    audit(user, "announcement.answered", question, question.announcement.program_id)
+    if question.author is not None:
+        notify(
+            question.author,
+            "announcement_answer",
+            {"announcement": question.announcement, "question": question},
+            announcement_url(question.announcement),
+        )
+    return question

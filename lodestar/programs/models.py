@@ -457,3 +457,43 @@ class AnnouncementRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.announcement_id}"
+
+
+class AnnouncementReaction(models.Model):
+    """A member's answer to "was this clear?" under an announcement."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="reactions"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    clear = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="react_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'clear' if self.clear else 'unclear'}"
+
+
+class AnnouncementQuestion(TimeStamped):
+    """A question under an announcement, answered by a coordinator for everyone it reached."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="questions"
+    )
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("your question"), max_length=2000)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from lodestar.core.forms import StyledModelForm
 from lodestar.core.pagination import paginate
+from lodestar.core.web import error_messages
 
 from . import announcements as service
 from .access import get_program_for, is_coordinator
@@ -79,6 +80,7 @@ def announcements(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def announcement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The announcement; members react ("was this clear?") and ask, coordinators answer."""
     program, manage = _program_for_reader(request.user, slug)
     if manage:
         items = program.announcements.select_related("author__profile", "cohort")
@@ -87,15 +89,47 @@ def announcement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = items.filter(pk=pk).first()
     if item is None:
         raise Http404
+    if request.method == "POST":
+        return _act(request, program, item, manage)
     if manage:
         service.with_read_counts([item], program)
     else:
         service.mark_read(request.user, item)
+    mine = item.reactions.filter(user=request.user).first()
     return render(
         request,
         "programs/announcements/detail.html",
-        {"program": program, "manage": manage, "announcement": item},
+        {
+            "program": program,
+            "manage": manage,
+            "announcement": item,
+            "clarity": service.clarity(item) if manage else None,
+            "my_reaction": mine,
+            "questions": item.questions.select_related("author__profile", "answered_by__profile"),
+        },
     )
+
+
+def _act(request: HttpRequest, program: Program, item: Announcement, manage: bool):
+    action = request.POST.get("action", "")
+    try:
+        if action in {"clear", "unclear"} and not manage:
+            service.react(request.user, item, clear=action == "clear")
+            messages.success(request, _("Thank you: the coordinators see how clear it was."))
+        elif action == "ask" and not manage:
+            service.ask(request.user, item, request.POST.get("body", ""))
+            messages.success(request, _("Your question is sent; the answer will show here."))
+        elif action == "answer" and manage:
+            question = item.questions.filter(pk=request.POST.get("question") or 0).first()
+            if question is None:
+                raise Http404
+            service.answer(request.user, question, request.POST.get("answer", ""))
+            messages.success(request, _("Answer posted."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        error_messages(request, exc)
+    return redirect("programs:announcement", program.slug, item.pk)
 
 
 urlpatterns = [
