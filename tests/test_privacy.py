@@ -194,3 +194,33 @@ def test_deletion_covers_the_mentoring_workspace(zoe_mentored, mentor):
     from lodestar.mentoring.models import Message
 
     assert Message.objects.get(body="Hello from me").author is None
+
+
+def test_export_includes_meetings_bookings_and_survey_answers(zoe_mentored, client, skill):
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from lodestar.feedback.models import Answer, Question, Response, Round, Survey
+    from lodestar.scheduling.models import Attendee, AwayPeriod, Meeting
+
+    rel = zoe_mentored.relationship_roles.get().relationship
+    meeting = Meeting.objects.create(
+        relationship=rel, starts_at=timezone.now(), duration_minutes=30, format="video",
+        agenda="Zoe agenda",
+    )  # fmt: skip
+    Attendee.objects.create(meeting=meeting, user=zoe_mentored)
+    AwayPeriod.objects.create(user=zoe_mentored, starts_on=_dt.date(2026, 12, 20),
+                              ends_on=_dt.date(2026, 12, 31), note="Holidays")  # fmt: skip
+    survey = Survey.objects.create(program=rel.program, title="Pulse")
+    question = Question.objects.create(survey=survey, kind="scale", text="Useful?")
+    survey_round = Round.objects.create(survey=survey, key="k", closes_at=timezone.now())
+    response = Response.objects.create(round=survey_round, user=zoe_mentored)
+    Answer.objects.create(response=response, question=question, value=5)
+    client.force_login(zoe_mentored)
+    data = json.loads(client.get(reverse("accounts:export")).content)
+    assert data["scheduling"]["meetings"][0]["agenda"] == "Zoe agenda"
+    assert data["scheduling"]["away"][0]["note"] == "Holidays"
+    assert data["feedback"]["survey_responses"][0]["answers"] == [
+        {"question": "Useful?", "value": 5}
+    ]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SchedulingConfig(AppConfig):
     name = "lodestar.scheduling"
     label = "scheduling"
+
+    def ready(self) -> None:
+        from lodestar.accounts.privacy import register_exporter
+
+        from . import privacy
+
+        register_exporter("scheduling", privacy.export)
