@@ -295,3 +295,21 @@ def test_outsiders_cannot_react_or_ask(program, coordinator, mentee, other_membe
     a = post(coordinator, program)
     response = login(other_member).post(detail_url(a), {"action": "ask", "body": "Hi"})
     assert response.status_code == 404
+
+
+def test_a_malformed_question_id_is_a_404_not_a_500(program, coordinator, mentee, login):
+    a = post(coordinator, program)
+    for bad in ("abc", "²", "9" * 40):
+        response = login(coordinator).post(
+            detail_url(a), {"action": "answer", "question": bad, "answer": "x"}
+        )
+        assert response.status_code == 404
+
+
+def test_members_do_not_see_who_asked(program, coordinator, mentee, mentor, login):
+    a = post(coordinator, program)
+    login(mentee).post(detail_url(a), {"action": "ask", "body": "When is the next session?"})
+    page = login(mentor).get(detail_url(a)).content.decode()
+    assert "When is the next session?" in page and "A member asked" in page
+    assert mentee.name not in page
+    assert mentee.name in login(coordinator).get(detail_url(a)).content.decode()

@@ -168,3 +168,18 @@ def test_coordinators_and_outsiders_cannot_write(
     for user in (coordinator, other_mentor, other_member):
         assert _post(client, url, user, {"title": "Nope"}).status_code == 404
     assert Goal.objects.count() == 0
+
+
+def test_the_attention_reason_is_for_coordinators_only(client, relationship, mentor, coordinator):
+    from lodestar.mentoring.models import Relationship
+
+    Relationship.objects.filter(pk=relationship.pk).update(
+        needs_attention=True, attention_reason="Low pulse: 1/5 at the last check-in."
+    )
+    url = f"{BASE}/relationships/{relationship.pk}"
+    theirs = client.get(url, headers=bearer(mentor)).json()
+    assert theirs["needs_attention"] is False and theirs["attention_reason"] == ""
+    listed = client.get(f"{BASE}/relationships", headers=bearer(mentor)).json()["items"][0]
+    assert listed["attention_reason"] == ""
+    coords = client.get(url, headers=bearer(coordinator)).json()
+    assert coords["needs_attention"] is True and "Low pulse" in coords["attention_reason"]

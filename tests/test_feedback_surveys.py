@@ -162,13 +162,13 @@ def _schedule(survey, **kwargs):
 
 
 def test_first_session_round_is_sent_once(open_survey, relationship, mentor, mentee):
-    _schedule(open_survey, trigger="first_session")
+    schedule = _schedule(open_survey, trigger="first_session")
     assert surveys.run_schedules() == 0  # no session yet
     _log_session(relationship, mentor)
     assert surveys.run_schedules() == 1
     assert surveys.run_schedules() == 0
     found = Round.objects.get()
-    assert found.key == f"first_session:{relationship.pk}"
+    assert found.key == f"first_session:{schedule.pk}:{relationship.pk}"
     assert found.relationship == relationship
     assert set(found.invitees.all()) == {mentor, mentee}
     assert Notification.objects.filter(kind="survey_invitation").count() == 2
@@ -200,7 +200,7 @@ def test_midpoint_uses_the_accepted_agreement(open_survey, relationship):
     assert surveys.run_schedules(now + dt.timedelta(days=5)) == 0
     assert surveys.run_schedules(now + dt.timedelta(days=11)) == 1
     assert surveys.run_schedules(now + dt.timedelta(days=12)) == 0
-    assert Round.objects.get().key == f"midpoint:{relationship.pk}"
+    assert Round.objects.get().key.startswith("midpoint:")
 
 
 def test_midpoint_falls_back_to_the_cohort(open_survey, relationship, cohort):
@@ -539,3 +539,12 @@ def test_pages_keep_a_query_budget(
     member = login(mentee)
     with django_assert_max_num_queries(8):
         assert member.get(reverse("feedback:my_surveys")).status_code == 200
+
+
+def test_two_schedules_on_the_same_moment_each_send(open_survey, relationship, mentor, mentee):
+    _schedule(open_survey, trigger="first_session", role="mentor")
+    _schedule(open_survey, trigger="first_session", role="mentee")
+    _log_session(relationship, mentor)
+    assert surveys.run_schedules() == 2
+    invited = [set(r.invitees.all()) for r in Round.objects.order_by("key")]
+    assert invited in ([{mentor}, {mentee}], [{mentee}, {mentor}])

@@ -222,3 +222,21 @@ def test_the_relationship_page_costs_the_same_queries_however_much_happened(
         _fill(relationship, mentor, mentee, 8)
         with django_assert_max_num_queries(baseline):
             assert client.get(url).status_code == 200
+
+
+def test_why_a_pair_needs_attention_is_for_coordinators_only(
+    relationship, mentor, mentee, coordinator, login
+):
+    from lodestar.mentoring.models import CheckIn
+    from lodestar.mentoring.services import record_touchpoint
+
+    CheckIn.objects.create(
+        relationship=relationship, author=mentee, rating=3, meeting_as_agreed="no", good_fit=False
+    )
+    record_touchpoint(relationship)  # refreshes the flag
+    relationship.refresh_from_db()
+    assert relationship.needs_attention
+    url = reverse("mentoring:detail", args=[relationship.pk])
+    assert "not a good fit" in login(coordinator).get(url).content.decode()
+    # The mentor must not learn what the mentee answered.
+    assert "not a good fit" not in login(mentor).get(url).content.decode()

@@ -169,3 +169,21 @@ def test_people_of_another_program_cannot_be_put_in_a_relationship(
          "mentors": [mentor.pk], "mentees": [other_member.pk]},
     )  # fmt: skip
     assert response.status_code == 200 and not Relationship.objects.exists()
+
+
+def test_people_outside_the_chosen_cohort_are_refused(login, program, coordinator, mentor, mentee):
+    from lodestar.programs.models import Cohort
+
+    first = program.cohorts.get()
+    autumn = Cohort.objects.create(
+        program=program, name="Autumn", applications_open=first.applications_open,
+        applications_close=first.applications_close, starts_on=first.starts_on,
+        ends_on=first.ends_on,
+    )  # fmt: skip
+    response = login(coordinator).post(
+        reverse("mentoring:program_new", args=[program.slug]),
+        {"cohort": autumn.pk, "track": program.tracks.get(kind="intermediate").pk,
+         "mentors": [mentor.pk], "mentees": [mentee.pk]},
+    )  # fmt: skip
+    assert response.status_code == 200 and not Relationship.objects.exists()
+    assert "Not admitted to this cohort" in response.content.decode()

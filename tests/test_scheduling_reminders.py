@@ -299,3 +299,24 @@ def test_the_periodic_task_sends_the_reminders(relationship):
     assert sent("reminder_meeting_24h") == BOTH
     tasks.session_reminders()
     assert Notification.objects.filter(kind__startswith="reminder_").count() == 2
+
+
+def test_after_a_reassign_the_new_mentor_is_reminded_and_the_old_one_is_not(
+    relationship, mentor, mentee, other_mentor, coordinator
+):
+    from lodestar.mentoring.closure import reassign_mentor
+    from lodestar.mentoring.models import Participant
+
+    Participant.objects.filter(user=other_mentor).delete()  # free their place for this test
+    meeting = Meeting.objects.create(
+        relationship=relationship, proposed_by=mentor, format="video", duration_minutes=60,
+        starts_at=timezone.now() + dt.timedelta(hours=20), status=Meeting.Status.ACCEPTED,
+    )  # fmt: skip
+    Attendee.objects.create(meeting=meeting, user=mentee, response="accepted")
+    reassign_mentor(relationship, mentor, other_mentor, coordinator, "Mo moved abroad")
+    assert set(meeting.attendees.values_list("user", flat=True)) == {mentee.pk, other_mentor.pk}
+    reminders.send_meeting_reminders()
+    reminded = set(
+        Notification.objects.filter(kind="reminder_meeting_24h").values_list("user", flat=True)
+    )
+    assert reminded == {mentee.pk, other_mentor.pk}

@@ -472,7 +472,9 @@ def run_schedule(schedule: Schedule, now: dt.datetime) -> int:
     sent = 0
     if schedule.trigger in RELATIONSHIP_TRIGGERS:
         moments = relationship_moments(schedule, now)
-        keys = {r.pk: f"{schedule.trigger}:{r.pk}" for r, _moment in moments}
+        # Per schedule: two schedules of one survey on the same moment (one for mentors, one
+        # for mentees) each send their own round.
+        keys = {r.pk: f"{schedule.trigger}:{schedule.pk}:{r.pk}" for r, _moment in moments}
         done = _sent_keys(survey, list(keys.values()))
         for r, _moment in moments:
             if keys[r.pk] in done:

@@ -149,8 +149,10 @@ def reassign_mentor(relationship: Relationship, old_mentor, new_mentor, actor, m
         raise ValidationError(
             _("Choose a mentor admitted to this cohort who is not already in it.")
         )
+    # Locked like accepting a request locks it, so the two cannot both take the last place.
     membership = (
-        Membership.objects.filter(user=new_mentor, cohort=relationship.cohort)
+        Membership.objects.select_for_update()
+        .filter(user=new_mentor, cohort=relationship.cohort)
         .exclude(capacity__isnull=True)
         .first()
     )

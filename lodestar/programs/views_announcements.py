@@ -120,7 +120,10 @@ def _act(request: HttpRequest, program: Program, item: Announcement, manage: boo
             service.ask(request.user, item, request.POST.get("body", ""))
             messages.success(request, _("Your question is sent; the answer will show here."))
         elif action == "answer" and manage:
-            question = item.questions.filter(pk=request.POST.get("question") or 0).first()
+            raw = request.POST.get("question", "")
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+                raise Http404
+            question = item.questions.filter(pk=int(raw)).first()
             if question is None:
                 raise Http404
             service.answer(request.user, question, request.POST.get("answer", ""))

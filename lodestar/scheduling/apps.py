@@ -8,6 +8,6 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from lodestar.accounts.privacy import register_exporter
 
-        from . import privacy
+        from . import privacy, signals  # noqa: F401  (signals: meetings follow the people)
 
         register_exporter("scheduling", privacy.export)

@@ -52,12 +52,14 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def recipients(meeting: Meeting) -> list:
-    """The proposer and the attendees who did not decline, each once (attendees prefetched)."""
+    """The proposer and the attendees who did not decline, each once, who still take part in
+    the relationship (attendees and participants prefetched)."""
+    current = {p.user_id for p in meeting.relationship.participants.all()}
     people = {}
-    if meeting.proposed_by_id is not None:
+    if meeting.proposed_by_id in current:
         people[meeting.proposed_by_id] = meeting.proposed_by
     for attendee in meeting.attendees.all():
-        if attendee.response != Attendee.Response.DECLINED:
+        if attendee.response != Attendee.Response.DECLINED and attendee.user_id in current:
             people.setdefault(attendee.user_id, attendee.user)
     return list(people.values())
 
@@ -70,7 +72,8 @@ def _meetings():
 
 def _with_attendees(queryset):
     return queryset.prefetch_related(
-        Prefetch("attendees", queryset=Attendee.objects.select_related("user__profile"))
+        Prefetch("attendees", queryset=Attendee.objects.select_related("user__profile")),
+        "relationship__participants",
     )
 
 

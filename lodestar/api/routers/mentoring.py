@@ -35,7 +35,7 @@ from lodestar.mentoring.models import (
     SessionLog,
 )
 from lodestar.mentoring.states import Status as RelationshipStatus
-from lodestar.programs.access import get_program_for
+from lodestar.programs.access import get_program_for, is_coordinator
 
 from ..pagination import Pagination
 from ..schemas import MAX_ID, MAX_LIMIT, NO_NUL, ErrorOut, ValidationErrorOut, choices
@@ -81,6 +81,18 @@ class RelationshipOut(Schema):
     needs_attention: bool
     attention_reason: str
     people: list[PersonOut]
+
+    # Why a relationship needs attention can reveal a participant's check-in answer: only the
+    # program's coordinators get it.
+    @staticmethod
+    def resolve_needs_attention(obj: Relationship, context) -> bool:
+        return obj.needs_attention and is_coordinator(context["request"].user, obj.program)
+
+    @staticmethod
+    def resolve_attention_reason(obj: Relationship, context) -> str:
+        if is_coordinator(context["request"].user, obj.program):
+            return obj.attention_reason
+        return ""
 
     @staticmethod
     def resolve_people(obj: Relationship) -> list[dict]:

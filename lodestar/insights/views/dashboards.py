@@ -17,7 +17,7 @@ from ..queries import SECTIONS, Scope, dashboard
 def cohort_from(request: HttpRequest, program: Program) -> Cohort | None:
     """The ?cohort= filter: a cohort of this program, or None (a bad value is ignored)."""
     raw = request.GET.get("cohort", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return None
     return program.cohorts.filter(pk=int(raw)).first()
 

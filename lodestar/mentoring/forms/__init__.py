@@ -94,4 +94,19 @@ class NewRelationshipForm(StyledForm):
             self.add_error("mentors", _("Choose one or two mentors."))
         if set(mentors) & set(mentees):
             self.add_error("mentees", _("Someone cannot mentor themselves."))
+        cohort = data.get("cohort")
+        if cohort is not None:
+            # Everyone must be admitted to the chosen cohort, so its surveys, alerts and
+            # figures include them.
+            admitted = set(
+                cohort.memberships.filter(status__in=ADMITTED_STATUSES).values_list(
+                    "user_id", flat=True
+                )
+            )
+            outside = [u.name for u in [*mentors, *mentees] if u.pk not in admitted]
+            if outside:
+                self.add_error(
+                    None,
+                    _("Not admitted to this cohort: %(names)s.") % {"names": ", ".join(outside)},
+                )
         return data
