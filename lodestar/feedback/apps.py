@@ -11,3 +11,9 @@ class FeedbackConfig(AppConfig):
         from . import privacy
 
         register_exporter("feedback", privacy.export)
+
+        from lodestar.programs.home import register_section
+
+        from .home import home_surveys
+
+        register_section("feedback_surveys", "feedback/surveys/home.html", home_surveys)

@@ -11,3 +11,9 @@ class SchedulingConfig(AppConfig):
         from . import privacy, signals  # noqa: F401  (signals: meetings follow the people)
 
         register_exporter("scheduling", privacy.export)
+
+        from lodestar.programs.home import register_section
+
+        from .home import home_meetings
+
+        register_section("scheduling_meetings", "scheduling/meetings/home.html", home_meetings)
