@@ -22,21 +22,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from statistics import mean
+from datetime import date
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lodestar.accounts.choices import PREFER_NOT_TO_SAY
-from lodestar.accounts.models import DemographicAnswer, DemographicQuestion
+from lodestar.accounts.models import DemographicAnswer, DemographicQuestion, Profile
 from lodestar.mentoring.models import CheckIn, Participant, SkillAssessment
 from lodestar.mentoring.states import Status as RelStatus
 from lodestar.programs.models import Membership
 from lodestar.programs.states import ADMITTED_STATUSES
 
 from . import metrics
-from .queries import MENTEE_ROLES, Scope, settings_for
+from .queries import MENTEE_ROLES, Scope, as_text, settings_for
 
 NOT_ANSWERED = "__none__"
 
@@ -73,55 +74,79 @@ RATES = [
 
 
 def load_people(scope: Scope) -> dict[tuple[int, int], Person]:
-    """Every admitted mentee membership of the program, in all cohorts, by (user, cohort)."""
+    """Every admitted mentee membership of the program, in all cohorts, by (user, cohort).
+
+    Each source is aggregated in the database to at most one row per person (or per person
+    and skill), without ordering, so no query returns one row per session or assessment."""
     program = scope.program
     base = Membership.objects.filter(role__in=MENTEE_ROLES, status__in=ADMITTED_STATUSES)
     if program is not None:
         base = base.filter(program=program)
     people: dict[tuple[int, int], Person] = {}
     joined: dict[tuple[int, int], object] = {}
-    for user_id, cohort_id, created in base.values_list("user_id", "cohort_id", "created_at"):
+    # The UTC date joined, read off the time's text form (see queries.as_text).
+    for user_id, cohort_id, created in (
+        base.annotate(created=as_text("created_at"))
+        .order_by()
+        .values_list("user_id", "cohort_id", "created")
+    ):
         people[(user_id, cohort_id)] = Person(user_id, cohort_id)
-        joined[(user_id, cohort_id)] = created
+        joined[(user_id, cohort_id)] = date.fromisoformat(created[:10])
     rel_filter = {"relationship__program": program} if program is not None else {}
-    for user_id, cohort_id, started, status in Participant.objects.filter(
-        role__in=["mentee", "peer"], **rel_filter
-    ).values_list(
-        "user_id", "relationship__cohort_id", "relationship__started_on", "relationship__status"
+    closed = [RelStatus.COMPLETED, RelStatus.ENDED]
+    for user_id, cohort_id, started, n_closed, n_completed in (
+        Participant.objects.filter(role__in=["mentee", "peer"], **rel_filter)
+        .exclude(relationship__status=RelStatus.PROPOSED)
+        .order_by()
+        .values("user_id", "relationship__cohort_id")
+        .annotate(
+            started=Min("relationship__started_on"),
+            closed=Count("id", filter=Q(relationship__status__in=closed)),
+            completed=Count("id", filter=Q(relationship__status=RelStatus.COMPLETED)),
+        )
+        .values_list("user_id", "relationship__cohort_id", "started", "closed", "completed")
     ):
         person = people.get((user_id, cohort_id))
-        if person is None or status == RelStatus.PROPOSED:
+        if person is None:
             continue
-        days = max(0.0, (started - joined[(user_id, cohort_id)].date()).days)
-        if person.days_to_match is None or days < person.days_to_match:
-            person.days_to_match = days
+        person.days_to_match = max(0.0, (started - joined[(user_id, cohort_id)]).days)
         person.matched = True
-        if status in (RelStatus.COMPLETED, RelStatus.ENDED):
-            person.closed = True
-            person.completed = person.completed or status == RelStatus.COMPLETED
-    pulses: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for author, cohort_id, rating in CheckIn.objects.filter(**rel_filter).values_list(
-        "author_id", "relationship__cohort_id", "rating"
+        person.closed = n_closed > 0
+        person.completed = n_completed > 0
+    for author, cohort_id, total, n in (
+        CheckIn.objects.filter(**rel_filter)
+        .order_by()
+        .values("author_id", "relationship__cohort_id")
+        .annotate(total=Sum("rating"), n=Count("id"))
+        .values_list("author_id", "relationship__cohort_id", "total", "n")
     ):
-        pulses[(author, cohort_id)].append(rating)
-    for key, values in pulses.items():
+        person = people.get((author, cohort_id))
+        if person is not None:
+            person.pulse = total / n
+
+    # Per mentee, relationship and skill: the latest later level (close, else midpoint)
+    # minus the start level; None without both.
+    def level_at(stage):
+        return Max("level", filter=Q(stage=stage))
+
+    deltas: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for mentee, cohort_id, delta in (
+        SkillAssessment.objects.filter(assessor=F("mentee"), **rel_filter)
+        .order_by()
+        .values("mentee_id", "relationship__cohort_id", "relationship_id", "skill_id")
+        .annotate(
+            delta=Coalesce(
+                level_at(SkillAssessment.Stage.CLOSE), level_at(SkillAssessment.Stage.MIDPOINT)
+            )
+            - level_at(SkillAssessment.Stage.START)
+        )
+        .values_list("mentee_id", "relationship__cohort_id", "delta")
+    ):
+        if delta is not None:
+            deltas[(mentee, cohort_id)].append(delta)
+    for key, values in deltas.items():
         if key in people:
-            people[key].pulse = mean(values)
-    levels: dict[tuple[int, int], dict] = defaultdict(lambda: defaultdict(dict))
-    for mentee, cohort_id, rel, skill, stage, level in SkillAssessment.objects.filter(
-        assessor=F("mentee"), **rel_filter
-    ).values_list(
-        "mentee_id", "relationship__cohort_id", "relationship_id", "skill_id", "stage", "level"
-    ):
-        levels[(mentee, cohort_id)][(rel, skill)][stage] = level
-    for key, skills in levels.items():
-        deltas = [
-            s.get("close", s.get("midpoint")) - s["start"]
-            for s in skills.values()
-            if "start" in s and ("close" in s or "midpoint" in s)
-        ]
-        if key in people and deltas:
-            people[key].growth = mean(deltas)
+            people[key].growth = sum(values) / len(values)
     return people
 
 
@@ -168,7 +193,9 @@ def build(scope: Scope) -> tuple[list[FieldTable], int]:
     questions = list(DemographicQuestion.objects.filter(is_active=True))
     user_ids = {p.user_id for p in people.values()}
     answers: dict[tuple[int, int], str] = {}
-    consented = Q(user__profile__demographics_consent_at__isnull=False)
+    consented = Q(
+        user_id__in=Profile.objects.filter(demographics_consent_at__isnull=False).values("user_id")
+    )
     for user_id, question_id, value in _answers(scope, consented):
         if user_id in user_ids:
             answers[(user_id, question_id)] = value
@@ -241,12 +268,11 @@ def build(scope: Scope) -> tuple[list[FieldTable], int]:
 
 
 def _answers(scope: Scope, consented: Q):
+    """Consented answers to active questions. Not narrowed to the program's members in SQL:
+    build() keeps only its people's answers, and that extra semi-join made PostgreSQL,
+    before its first ANALYZE, probe every member's profile one by one (half a second)."""
     qs = DemographicAnswer.objects.filter(consented, question__is_active=True)
-    if scope.program is not None:
-        qs = qs.filter(
-            user_id__in=Membership.objects.filter(program=scope.program).values("user_id")
-        )
-    return qs.values_list("user_id", "question_id", "value")
+    return qs.order_by().values_list("user_id", "question_id", "value")
 
 
 COLUMNS = [

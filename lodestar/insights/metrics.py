@@ -6,6 +6,7 @@ The query layer (queries.py, equity.py) turns rows into the lists and counters t
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,16 +90,21 @@ def survival_curve(
     A span is (started_on, ended_on or None). A relationship younger than w weeks is left out
     of week w (not yet observed), so recent cohorts do not look better than they are.
     """
-    spans = list(spans)
+    # Per span, its age today and how long it ran (open spans: as long as its age); a span is
+    # observed at week w when age >= 7w and running when both are. Two sorted lists and a
+    # bisection per week instead of a pass over every span per week.
+    ages: list[float] = []
+    lasted: list[float] = []
+    for start, end in spans:
+        age = _days(start, today)
+        ages.append(age)
+        lasted.append(age if end is None else min(age, _days(start, end)))
+    ages.sort()
+    lasted.sort()
     curve: list[float | None] = []
     for w in range(weeks + 1):
-        observed = running = 0
-        for start, end in spans:
-            if _days(start, today) < 7 * w:
-                continue
-            observed += 1
-            if end is None or _days(start, end) >= 7 * w:
-                running += 1
+        observed = len(ages) - bisect_left(ages, 7 * w)
+        running = len(lasted) - bisect_left(lasted, 7 * w)
         curve.append(rate(running, observed))
     return curve
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from lodestar.accounts.choices import SkillKind
 from lodestar.accounts.models import UserSkill
-from lodestar.feedback.models import Answer, Question, SessionRating
+from lodestar.feedback.models import Answer, Question, Round, SessionRating
 from lodestar.matching.models import MatchRequest, ProposedPair
 from lodestar.mentoring.models import (
     Agreement,
@@ -32,7 +32,7 @@ from lodestar.mentoring.models import (
 )
 from lodestar.mentoring.states import OPEN_STATUSES as OPEN_RELATIONSHIP
 from lodestar.mentoring.states import Status as RelStatus
-from lodestar.programs.models import Cohort, Membership, Program, Role
+from lodestar.programs.models import Cohort, Membership, MembershipTransition, Program, Role
 from lodestar.programs.states import ADMITTED_STATUSES, Status
 from lodestar.scheduling.models import Booking, Event, Rsvp
 
@@ -137,6 +137,20 @@ def month_of(field_name: str):
 
 def _month(value) -> str:
     return value or ""
+
+
+def as_text(expression):
+    """A date-time column or aggregate read as text, to be parsed with as_time: converting
+    a hundred thousand times through the database driver and Django (parsing, then making
+    them aware) costs more than the query that finds them."""
+    return Cast(expression, CharField())
+
+
+def as_time(value: str | None) -> datetime | None:
+    """A time read through as_text: SQLite's stored UTC text gives a naive UTC datetime,
+    PostgreSQL's an aware one (its connections use UTC). Only differences between times
+    of one query set, and their UTC dates, are taken from them."""
+    return None if value is None else datetime.fromisoformat(value)
 
 
 # --- Participation ----------------------------------------------------------------------
@@ -267,58 +281,76 @@ FUNNEL_STEPS = [
 
 
 def funnel_people(scope: Scope) -> list[list]:
-    memberships = (
-        scope.members(MENTEE_ROLES)
-        .values("user_id", "cohort_id", "created_at", "status")
-        .annotate(
-            approved_at=Min("transitions__created_at", filter=Q(transitions__to_status="approved"))
+    """One list of step times per mentee membership, from five grouped or plain queries (no
+    subquery per row). Times are read as text (as_text, as_time): the funnel only takes
+    differences between them and their UTC dates."""
+    mentees = scope.members(MENTEE_ROLES)
+    # Earliest approval per membership, over the (few) approval transitions.
+    approved_at = dict(
+        MembershipTransition.objects.filter(
+            membership__in=mentees.order_by().values("pk"), to_status=Status.APPROVED
         )
+        .order_by()
+        .values("membership_id")
+        .annotate(first=as_text(Min("created_at")))
+        .values_list("membership_id", "first")
     )
-    first_agreed = (
-        Agreement.objects.filter(
-            relationship=OuterRef("relationship_id"), accepted_at__isnull=False
-        )
-        .order_by("accepted_at")
-        .values("accepted_at")[:1]
-    )
-    first_session = (
-        SessionLog.objects.filter(relationship=OuterRef("relationship_id"))
-        .order_by("occurred_at")
-        .values("occurred_at")[:1]
-    )
-    pairs = (
+    # Each mentee's earliest relationship per cohort (ties: first by role, then id).
+    earliest: dict[tuple[int, int], tuple] = {}
+    for user_id, cohort_id, rel_id, created, status, ended_on, needs in (
         Participant.objects.filter(role__in=["mentee", "peer"], **scope.f("relationship__"))
-        .values(
+        .annotate(created=as_text("relationship__created_at"))
+        .order_by("role", "id")
+        .values_list(
             "user_id",
             "relationship__cohort_id",
-            "relationship__created_at",
+            "relationship_id",
+            "created",
             "relationship__status",
             "relationship__ended_on",
             "relationship__program__requires_agreement",
         )
-        .annotate(agreed=Subquery(first_agreed), first_session=Subquery(first_session))
+    ):
+        key = (user_id, cohort_id)
+        created = as_time(created)
+        found = earliest.get(key)
+        if found is None or created < found[1]:
+            earliest[key] = (rel_id, created, status, ended_on, needs)
+    # First accepted agreement and first session of every relationship in scope: one grouped
+    # query each (an IN subquery lets SQLite walk the session index once, in relationship
+    # order, without a temporary sort).
+    relationships = Relationship.objects.filter(**scope.f()).order_by().values("pk")
+    agreed = dict(
+        Agreement.objects.filter(accepted_at__isnull=False, relationship__in=relationships)
+        .order_by()
+        .values("relationship_id")
+        .annotate(first=as_text(Min("accepted_at")))
+        .values_list("relationship_id", "first")
     )
-    earliest: dict[tuple[int, int], dict] = {}
-    for p in pairs:
-        key = (p["user_id"], p["relationship__cohort_id"])
-        if (
-            key not in earliest
-            or p["relationship__created_at"] < earliest[key]["relationship__created_at"]
-        ):
-            earliest[key] = p
+    first_session = dict(
+        SessionLog.objects.filter(relationship__in=relationships)
+        .order_by()
+        .values("relationship_id")
+        .annotate(first=as_text(Min("occurred_at")))
+        .values_list("relationship_id", "first")
+    )
     people = []
-    for m in memberships:
-        approved = m["approved_at"] or (m["status"] in ADMITTED_STATUSES) or None
-        rel = earliest.get((m["user_id"], m["cohort_id"]))
-        steps: list = [m["created_at"], approved, None, None, None, None]
+    for pk, user_id, cohort_id, created, status in (
+        mentees.annotate(created=as_text("created_at"))
+        .order_by()
+        .values_list("pk", "user_id", "cohort_id", "created", "status")
+    ):
+        approved = as_time(approved_at.get(pk)) or (status in ADMITTED_STATUSES) or None
+        rel = earliest.get((user_id, cohort_id))
+        steps: list = [as_time(created), approved, None, None, None, None]
         if rel is not None:
+            rel_id, rel_created, rel_status, ended_on, needs = rel
             steps[1] = steps[1] or True
-            steps[2] = rel["relationship__created_at"]
-            needs = rel["relationship__program__requires_agreement"]
-            steps[3] = rel["agreed"] or (None if needs else steps[2])
-            steps[4] = rel["first_session"]
-            if rel["relationship__status"] == RelStatus.COMPLETED:
-                steps[5] = rel["relationship__ended_on"] or True
+            steps[2] = rel_created
+            steps[3] = as_time(agreed.get(rel_id)) or (None if needs else rel_created)
+            steps[4] = as_time(first_session.get(rel_id))
+            if rel_status == RelStatus.COMPLETED:
+                steps[5] = ended_on or True
         people.append(steps)
     return people
 
@@ -360,15 +392,27 @@ def retention(scope: Scope) -> Section:
     rels = (
         Relationship.objects.filter(**scope.f())
         .exclude(status=RelStatus.PROPOSED)
-        .values_list(
+        .order_by()
+        .values(
             "cohort_id", "cohort__name", "cohort__starts_on", "started_on", "ended_on", "status"
         )
+        .annotate(n=Count("id"))
+        .values_list(
+            "cohort_id",
+            "cohort__name",
+            "cohort__starts_on",
+            "started_on",
+            "ended_on",
+            "status",
+            "n",
+        )
     )
+    # Relationships sharing cohort, dates and status come as one row with how many.
     spans: dict[tuple, list] = defaultdict(list)
     statuses: Counter = Counter()
-    for cohort_id, name, starts_on, started, ended, status in rels:
-        spans[(starts_on, cohort_id, name)].append((started, ended))
-        statuses[status] += 1
+    for cohort_id, name, starts_on, started, ended, status, n in rels:
+        spans[(starts_on, cohort_id, name)].extend([(started, ended)] * n)
+        statuses[status] += n
     today = timezone.localdate()
     # The most recent cohorts only, so the chart stays legible.
     cohorts = sorted(spans)[-6:]
@@ -421,9 +465,21 @@ def retention(scope: Scope) -> Section:
     everyone = Membership.objects.all()
     if scope.program is not None:
         everyone = everyone.filter(program=scope.program)
-    in_scope = set(scope.members().values_list("user_id", flat=True))
+    in_scope = set(scope.members().order_by().values_list("user_id", flat=True))
+    # Only people with two memberships or more can have come back.
+    repeat = (
+        everyone.order_by()
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values("user_id")
+    )
     returning, graduated = metrics.returning_members(
-        everyone.values_list("user_id", "cohort__starts_on", "role"), set(MENTOR_ROLES), in_scope
+        everyone.filter(user_id__in=repeat)
+        .order_by()
+        .values_list("user_id", "cohort__starts_on", "role"),
+        set(MENTOR_ROLES),
+        in_scope,
     )
     section.stats += [
         (_("Members back for another cohort"), returning),
@@ -502,9 +558,11 @@ def _as_int(value) -> int | None:
 
 def satisfaction(scope: Scope) -> Section:
     section = Section("satisfaction", _("Satisfaction"))
-    answers = Answer.objects.filter(question__kind__in=[Question.Kind.SCALE, Question.Kind.NPS])
+    questions = Question.objects.filter(kind__in=[Question.Kind.SCALE, Question.Kind.NPS])
     if scope.program is not None:
-        answers = answers.filter(question__survey__program=scope.program)
+        questions = questions.filter(survey__program=scope.program)
+    kinds = dict(questions.order_by().values_list("pk", "kind"))
+    answers = Answer.objects.filter(question_id__in=list(kinds))
     if scope.cohort is not None:
         answers = answers.filter(response__user_id__in=scope.members().values("user_id"))
     ratings = SessionRating.objects.filter(**scope.f("session__relationship__"))
@@ -514,27 +572,30 @@ def satisfaction(scope: Scope) -> Section:
     scale: dict[tuple, Counter] = defaultdict(Counter)
     promoters: dict[tuple, Counter] = defaultdict(Counter)
     unset = _("Program-wide survey")
-    for row in (
+    # Grouped by question and round ids, named afterwards from the few rounds: joining every
+    # answer to its round, relationship, track and cohort cost most of the time.
+    rows = list(
         answers.annotate(month=month_of("response__submitted_at"))
-        .values(
-            "question__kind",
-            "value",
-            "month",
-            "response__round__relationship__track__name",
-            "response__round__relationship__cohort__name",
-        )
+        .order_by()
+        .values("question_id", "value", "month", "response__round_id")
         .annotate(n=Count("id"))
-    ):
+    )
+    rounds = {
+        pk: (track or unset, cohort or unset)
+        for pk, track, cohort in (
+            Round.objects.filter(pk__in={row["response__round_id"] for row in rows})
+            .order_by()
+            .values_list("pk", "relationship__track__name", "relationship__cohort__name")
+            if rows
+            else []
+        )
+    }
+    for row in rows:
         value = _as_int(row["value"])
         if value is None:
             continue
-        key = (
-            "survey",
-            _month(row["month"]),
-            row["response__round__relationship__track__name"] or unset,
-            row["response__round__relationship__cohort__name"] or unset,
-        )
-        target = promoters if row["question__kind"] == Question.Kind.NPS else scale
+        key = ("survey", _month(row["month"]), *rounds[row["response__round_id"]])
+        target = promoters if kinds[row["question_id"]] == Question.Kind.NPS else scale
         target[key][value] += row["n"]
     for source, qs, prefix, value_field in (
         ("rating", ratings, "session__relationship__", "rating"),

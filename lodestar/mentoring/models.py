@@ -274,6 +274,8 @@ class SessionLog(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        # A relationship's sessions by date: its page, its first session (the funnel).
+        indexes = [models.Index(fields=["relationship", "occurred_at"], name="session_by_date")]
 
     def __str__(self) -> str:
         return f"Session {self.occurred_at:%Y-%m-%d}"
