@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,7 @@ from lodestar.notifications.services import notify
 from lodestar.programs.access import is_coordinator
 from lodestar.programs.models import Cohort, Track
 
+from .attention import refresh as refresh_attention
 from .models import Participant, Relationship, RelationshipEvent
 from .states import OPEN_STATUSES, TRANSITIONS, Status
 
@@ -94,17 +96,15 @@ def ensure_participant(relationship: Relationship, user) -> str:
 
 def record_touchpoint(relationship: Relationship, when=None) -> None:
     """A session or message happened: keep the list figures and the attention flag current."""
-    from .attention import refresh
-
     when = when or timezone.now()
-    Relationship.objects.filter(pk=relationship.pk).update(
-        session_count=relationship.sessions.count()
+    this = Relationship.objects.filter(pk=relationship.pk)
+    this.update(session_count=relationship.sessions.count())
+    # Only ever forward, in one statement, so two touchpoints at once keep the later one.
+    this.filter(Q(last_touchpoint_at__isnull=True) | Q(last_touchpoint_at__lt=when)).update(
+        last_touchpoint_at=when
     )
     relationship.refresh_from_db(fields=["session_count", "last_touchpoint_at"])
-    if relationship.last_touchpoint_at is None or when > relationship.last_touchpoint_at:
-        relationship.last_touchpoint_at = when
-        Relationship.objects.filter(pk=relationship.pk).update(last_touchpoint_at=when)
-    refresh(relationship)
+    refresh_attention(relationship)
 
 
 @transaction.atomic
