@@ -1,5 +1,7 @@
 """Small helpers every room's views share."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -18,3 +20,16 @@ def error_messages(request: HttpRequest, exc: ValidationError | BaseForm) -> Non
         found = exc.messages
     for message in found:
         messages.error(request, message)
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], success: str = "") -> bool:
+    """Run a service call for a page: its refusal becomes error messages, its success (if a
+    text is given) a success message. True when it went through."""
+    try:
+        action()
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return False
+    if success:
+        messages.success(request, success)
+    return True

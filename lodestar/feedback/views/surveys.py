@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lodestar.core.pagination import paginate, query_without_page
 from lodestar.core.spreadsheet import csv_response
-from lodestar.core.web import error_messages
+from lodestar.core.web import attempt, error_messages
 from lodestar.programs.access import get_program_for
 
 from .. import surveys
@@ -97,14 +97,12 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error_messages(request, form)
         return redirect(_builder(survey))
-    try:
-        surveys.update_survey(
-            survey, request.user, form.cleaned_data["title"], form.cleaned_data["intro"]
-        )
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Survey saved."))
+    data = form.cleaned_data
+    attempt(
+        request,
+        lambda: surveys.update_survey(survey, request.user, data["title"], data["intro"]),
+        _("Survey saved."),
+    )
     return redirect(_builder(survey))
 
 
@@ -116,12 +114,8 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error_messages(request, form)
         return redirect(_builder(survey))
-    try:
-        surveys.add_section(survey, request.user, form.cleaned_data["title"])
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Section added."))
+    title = form.cleaned_data["title"]
+    attempt(request, lambda: surveys.add_section(survey, request.user, title), _("Section added."))
     return redirect(_builder(survey))
 
 
@@ -130,12 +124,11 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     survey = surveys.get_survey_for(request.user, pk)
     section = get_object_or_404(survey.sections, pk=section_pk)
-    try:
-        surveys.delete_section(section, request.user)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Section removed; its questions stay, outside any section."))
+    attempt(
+        request,
+        lambda: surveys.delete_section(section, request.user),
+        _("Section removed; its questions stay, outside any section."),
+    )
     return redirect(_builder(survey))
 
 
@@ -205,12 +198,9 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
 def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = surveys.get_survey_for(request.user, pk)
     question = get_object_or_404(survey.questions, pk=question_pk)
-    try:
-        surveys.delete_question(question, request.user)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Question removed."))
+    attempt(
+        request, lambda: surveys.delete_question(question, request.user), _("Question removed.")
+    )
     return redirect(_builder(survey) + "#questions-h")
 
 
@@ -219,10 +209,8 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = surveys.get_survey_for(request.user, pk)
     question = get_object_or_404(survey.questions, pk=question_pk)
-    try:
-        surveys.move_question(question, request.user, up=request.POST.get("direction") == "up")
-    except ValidationError as exc:
-        error_messages(request, exc)
+    up = request.POST.get("direction") == "up"
+    attempt(request, lambda: surveys.move_question(question, request.user, up=up))
     return redirect(_builder(survey) + "#questions-h")
 
 
@@ -247,12 +235,11 @@ def survey_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
     survey = surveys.get_survey_for(request.user, pk)
-    try:
-        surveys.open_survey(survey, request.user)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The survey is open: its schedules now send it."))
+    attempt(
+        request,
+        lambda: surveys.open_survey(survey, request.user),
+        _("The survey is open: its schedules now send it."),
+    )
     return redirect(_builder(survey))
 
 
@@ -260,12 +247,11 @@ def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     survey = surveys.get_survey_for(request.user, pk)
-    try:
-        surveys.close_survey(survey, request.user)
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The survey is closed. Its results stay available."))
+    attempt(
+        request,
+        lambda: surveys.close_survey(survey, request.user),
+        _("The survey is closed. Its results stay available."),
+    )
     return redirect(_builder(survey))
 
 
@@ -349,12 +335,8 @@ def answer_tags(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     )
     form = TagsForm(request.POST)
     if form.is_valid():
-        try:
-            surveys.tag_answer(answer, request.user, form.cleaned_data["tags"])
-        except ValidationError as exc:
-            error_messages(request, exc)
-        else:
-            messages.success(request, _("Tags saved."))
+        tags = form.cleaned_data["tags"]
+        attempt(request, lambda: surveys.tag_answer(answer, request.user, tags), _("Tags saved."))
     else:
         error_messages(request, form)
     back = request.POST.get("back", "")

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lodestar.core.web import error_messages
+from lodestar.core.web import attempt, error_messages
 from lodestar.programs.models import Program
 
 from .. import assessments, goals
@@ -142,12 +142,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, goal: Goal, action, success: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, success)
+    attempt(request, action, success)
     return redirect(goals.goal_url(goal))
 
 
