@@ -43,6 +43,7 @@ def seed(sizes: dict) -> None:
         UserSkill,
     )
     from lodestar.feedback.models import Answer, Question, Response, Round, SessionRating, Survey
+    from lodestar.mentoring.figures import rebuild as rebuild_figures
     from lodestar.mentoring.models import (
         CheckIn,
         Participant,
@@ -173,6 +174,8 @@ def seed(sizes: dict) -> None:
         ],
         batch_size=BATCH,
     )  # fmt: skip
+    # What the session and agreement services keep on each relationship as they go.
+    rebuild_figures()
     survey = Survey.objects.create(program=program, title="Bench", status="open")
     questions = [
         Question.objects.create(survey=survey, kind="nps", text="NPS"),

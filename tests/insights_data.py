@@ -8,6 +8,7 @@ from django.utils import timezone
 from lodestar.accounts.models import Skill, SkillCategory, UserSkill
 from lodestar.feedback.models import Answer, Question, Response, Round, SessionRating, Survey
 from lodestar.matching.models import MatchRequest
+from lodestar.mentoring.figures import rebuild as rebuild_figures
 from lodestar.mentoring.models import (
     Agreement,
     CheckIn,
@@ -81,4 +82,9 @@ def populate(program, n: int, start: int = 0, status: str = "active") -> list[Re
             status="accepted" if i % 2 else "pending",
         )
         made.append(rel)
+    # The figures the services keep (first session, agreement date, monthly tallies); the
+    # touchpoint buckets keep the varied counts set above.
+    rebuild_figures(Relationship.objects.filter(pk__in=[r.pk for r in made]))
+    for rel in made:
+        Relationship.objects.filter(pk=rel.pk).update(session_count=rel.session_count)
     return made

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lodestar.feedback import metrics, surveys
 from lodestar.feedback.models import Answer, Response, Round, Schedule, Survey
+from lodestar.mentoring.figures import refresh_sessions
 from lodestar.mentoring.models import Agreement, SessionLog
 from lodestar.mentoring.services import change_status
 from lodestar.notifications.models import Notification
@@ -151,10 +152,12 @@ def test_recurring_schedule_needs_every_days(open_survey, coordinator, login):
 
 
 def _log_session(relationship, user, when=None):
-    return SessionLog.objects.create(
+    session = SessionLog.objects.create(
         relationship=relationship, logged_by=user, occurred_at=when or timezone.now(),
         duration_minutes=60, format="video",
     )  # fmt: skip
+    refresh_sessions(relationship.pk)
+    return session
 
 
 def _schedule(survey, **kwargs):

@@ -45,10 +45,94 @@ def test_only_coordinators_export(request, login, program, who, expected, what):
 
 
 @pytest.mark.parametrize("who,expected", ROLES)
-def test_only_coordinators_see_the_report(request, login, program, who, expected):
+@pytest.mark.parametrize("name", ["insights:report", "insights:report_pdf"])
+def test_only_coordinators_see_the_report(request, login, program, who, expected, name):
     user = request.getfixturevalue(who) if who else None
-    response = login(user).get(reverse("insights:report", args=[program.slug]))
+    response = login(user).get(reverse(name, args=[program.slug]))
     assert response.status_code == expected
+
+
+def test_the_report_downloads_as_a_pdf(login, program, coordinator):
+    populate(program, 3)
+    cohort = program.cohorts.first()
+    response = login(coordinator).get(
+        reverse("insights:report_pdf", args=[program.slug]), {"cohort": cohort.pk}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="{program.slug}-report-'
+    )
+    body = response.content
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
+    assert body.count(b"/Type /Page\n") + body.count(b"/Type /Page ") >= 1
+
+
+def test_the_pdf_story_holds_the_figures_and_escapes_names():
+    import datetime as dt
+
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.platypus import KeepTogether, Paragraph, Table
+
+    from lodestar.insights.pdf import story
+    from lodestar.insights.queries import Chart
+
+    chart = Chart(
+        "funnel", "From <i>application</i>", "bar", "Step", ["Applied", "Approved"],
+        [("People", [5, 3]), ("Median days", [None, 2.5])], plotted=1,
+    )  # fmt: skip
+    empty = Chart("survival", "Still active", "line", "Week", [], [("Cohort", [])])
+    # One month of data, and a week a cohort has not reached: no line can be drawn.
+    short = Chart("months", "Per month", "line", "Month", ["2026-11"], [("Sessions", [4])])
+    gappy = Chart(
+        "weeks",
+        "By week",
+        "line",
+        "Week",
+        [0, 1, 2],
+        [("A", [100, 90, 80]), ("B", [100, None, None])],
+    )
+    flowables = story(
+        "<b>Bold & co</b>: program report", "All cohorts.",
+        [("Applications", 5), ("NPS", None)], [chart, empty, short, gappy], dt.date(2026, 11, 27),
+    )  # fmt: skip
+
+    def texts(items):
+        for item in items:
+            if isinstance(item, Paragraph):
+                yield item.text
+            elif isinstance(item, KeepTogether):
+                yield from texts(item._content)
+            elif isinstance(item, Table):
+                for row in item._cellvalues:
+                    yield from texts(c for c in row if isinstance(c, Paragraph))
+                    yield from (str(c) for c in row if isinstance(c, str))
+
+    found = list(texts(flowables))
+    # Markup in names is printed as typed, never interpreted.
+    assert "&lt;b&gt;Bold &amp; co&lt;/b&gt;: program report" in found
+    assert "From &lt;i&gt;application&lt;/i&gt;" in found
+    assert "Applications" in found and "5" in found and "—" in found  # None shows as a dash
+    header = ["Step", "People", "Median days"]
+    assert [t for t in found if t in header] == header
+    assert "No data yet." in found  # the empty chart says so instead of drawing nothing
+    drawings = [
+        d for k in flowables if isinstance(k, KeepTogether) for d in k._content
+        if isinstance(d, Drawing)
+    ]  # fmt: skip
+    assert len(drawings) == 3
+    plot = drawings[0].contents[0]
+    assert plot.data == [[5, 3]]  # only the plotted series; the table keeps the others
+    # Series with fewer than two points become bars, with gaps as zero-height bars.
+    assert [type(d.contents[0]).__name__ for d in drawings[1:]] == ["VerticalBarChart"] * 2
+    assert drawings[2].contents[0].data == [[100, 90, 80], [100, 0, 0]]
+    # And the whole story renders.
+    from lodestar.insights.pdf import report_pdf
+
+    assert (
+        report_pdf("P", "All cohorts.", [], [chart, short, gappy], dt.date(2026, 11, 27))[:5]
+        == b"%PDF-"
+    )
 
 
 def test_every_export_downloads_and_keeps_private_things_out(
@@ -127,7 +211,8 @@ def test_report_has_headline_figures_charts_and_a_print_button(login, program, c
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, {"cohort": cohort.pk})
     html = response.content.decode()
-    assert "data-print" in html and "Print or save as PDF" in html
+    assert "data-print" in html and "Download as PDF" in html
+    assert reverse("insights:report_pdf", args=[program.slug]) + f"?cohort={cohort.pk}" in html
     assert "onclick" not in html and "<script>" not in html
     assert "chart-data-funnel" in html and "<caption>" in html
     assert "Applications" in html and cohort.name in html

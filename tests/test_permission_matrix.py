@@ -246,10 +246,15 @@ PAGES: dict[str, Page] = {
     # Dashboards, equity, exports and the report: the program's coordinators; org-wide: admins.
     "insights:dashboard": Page("program", COORDINATOR),
     "insights:dashboard_csv": Page("dashboard_section", COORDINATOR),
+    "insights:dashboard_section": Page("dashboard_section", COORDINATOR),
     "insights:equity": Page("program", COORDINATOR),
     "insights:export": Page("export", COORDINATOR),
     "insights:report": Page("program", COORDINATOR),
+    "insights:report_pdf": Page("program", COORDINATOR),
+    "insights:comments": Page("program", COORDINATOR),
+    "insights:comment_tags": Page("program_answer", COORDINATOR, "post"),
     "insights:org": Page(allowed=set()),  # instance admins (superusers) only
+    "insights:org_section": Page("section", allowed=set()),
     # At-risk alerts.
     "insights:alerts": Page("program", COORDINATOR),
     "insights:alert_settings": Page("program", COORDINATOR),
@@ -400,6 +405,7 @@ def world(cast, program, skill):
         "meeting": [meeting.pk],
         **_survey_world(program, cast["mentor"], mentee),
         "dashboard_section": [program.slug, "funnel"],
+        "section": ["funnel"],
         "export": [program.slug, "relationships"],
         "thread": [
             program.slug,
@@ -463,6 +469,7 @@ def _survey_world(program, mentor, mentee) -> dict:
         "survey_question": [survey.pk, question.pk],
         "survey_schedule": [survey.pk, schedule.pk],
         "survey_answer": [survey.pk, answer.pk],
+        "program_answer": [program.slug, answer.pk],
         "survey_round": [survey_round.pk],
     }
 

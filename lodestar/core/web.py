@@ -33,3 +33,10 @@ def attempt(request: HttpRequest, action: Callable[[], object], success: str = "
     if success:
         messages.success(request, success)
     return True
+
+
+def back_query(request: HttpRequest) -> str:
+    """The list filters a form posted back (`back`, a query string) as "?..." to append to
+    a redirect, or "" when absent or not a plain query string."""
+    back = request.POST.get("back", "")
+    return f"?{back}" if back and "//" not in back and "\\" not in back else ""

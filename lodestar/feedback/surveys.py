@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -370,10 +370,11 @@ def relationship_moments(
     found: list[tuple[Relationship, dt.datetime]] = []
     if schedule.trigger == Schedule.Trigger.FIRST_SESSION:
         relationships = relationships.filter(
-            status__in=[RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED]
-        ).annotate(first_session=Min("sessions__occurred_at"))
-        for r in relationships.filter(first_session__gt=since, first_session__lte=now):
-            found.append((r, r.first_session))
+            status__in=[RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED],
+            first_session_at__gt=since,
+            first_session_at__lte=now,
+        )
+        found += [(r, r.first_session_at) for r in relationships]
     elif schedule.trigger == Schedule.Trigger.MIDPOINT:
         relationships = (
             relationships.filter(status__in=[RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED])

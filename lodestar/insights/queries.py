@@ -23,11 +23,10 @@ from lodestar.accounts.models import UserSkill
 from lodestar.feedback.models import Answer, Question, Round, SessionRating
 from lodestar.matching.models import MatchRequest, ProposedPair
 from lodestar.mentoring.models import (
-    Agreement,
     CheckIn,
     Participant,
     Relationship,
-    SessionLog,
+    SessionTally,
     SkillAssessment,
 )
 from lodestar.mentoring.states import OPEN_STATUSES as OPEN_RELATIONSHIP
@@ -111,6 +110,20 @@ class Chart:
         }
 
 
+# The sections in dashboard order, titled before any is computed (the page loads each
+# on its own request).
+TITLES = {
+    "participation": gettext_lazy("Participation"),
+    "funnel": gettext_lazy("Funnel"),
+    "retention": gettext_lazy("Retention"),
+    "skills": gettext_lazy("Skill growth"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+    "load": gettext_lazy("Mentor load"),
+    "supply": gettext_lazy("Skills supply and demand"),
+    "matching": gettext_lazy("Matching quality"),
+}
+
+
 @dataclass
 class Section:
     key: str
@@ -118,6 +131,10 @@ class Section:
     stats: list[tuple[str, object]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, key: str) -> Section:
+        return cls(key, str(TITLES[key]))
 
     def csv_rows(self) -> list[list]:
         """Every table cell in long form: table, row, column, value."""
@@ -131,7 +148,7 @@ class Section:
 
 def month_of(field_name: str):
     """ "YYYY-MM" of a stored (UTC) time, read off its text form: TruncMonth converts every row
-    through a Python function on SQLite, ten times slower over a million sessions."""
+    through a Python function on SQLite, ten times slower over a million rows."""
     return Substr(Cast(field_name, CharField()), 1, 7)
 
 
@@ -157,7 +174,7 @@ def as_time(value: str | None) -> datetime | None:
 
 
 def participation(scope: Scope) -> Section:
-    section = Section("participation", _("Participation"))
+    section = Section.of("participation")
     by_role: dict[str, Counter] = defaultdict(Counter)
     for row in scope.members().values("role", "status").annotate(n=Count("id")):
         by_role[row["role"]][row["status"]] = row["n"]
@@ -188,21 +205,20 @@ def participation(scope: Scope) -> Section:
         )
     )
 
-    months = (
-        SessionLog.objects.filter(**scope.f("relationship__"))
-        .annotate(month=month_of("occurred_at"))
+    # Monthly tallies kept by mentoring.figures: a few rows per relationship, not a million.
+    months = list(
+        SessionTally.objects.filter(**scope.f("relationship__"))
         .values("month")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        .annotate(n=Sum("sessions"), minutes=Sum("minutes"))
         .order_by("month")
     )
-    months = list(months)
     section.charts.append(
         Chart(
             "sessions-per-month",
             _("Sessions per month"),
             "line",
             _("Month"),
-            [_month(m["month"]) for m in months],
+            [m["month"].strftime("%Y-%m") for m in months],
             [
                 (_("Sessions"), [m["n"] for m in months]),
                 (_("Hours"), [round((m["minutes"] or 0) / 60, 1) for m in months]),
@@ -281,7 +297,7 @@ FUNNEL_STEPS = [
 
 
 def funnel_people(scope: Scope) -> list[list]:
-    """One list of step times per mentee membership, from five grouped or plain queries (no
+    """One list of step times per mentee membership, from three grouped or plain queries (no
     subquery per row). Times are read as text (as_text, as_time): the funnel only takes
     differences between them and their UTC dates."""
     mentees = scope.members(MENTEE_ROLES)
@@ -295,17 +311,24 @@ def funnel_people(scope: Scope) -> list[list]:
         .annotate(first=as_text(Min("created_at")))
         .values_list("membership_id", "first")
     )
-    # Each mentee's earliest relationship per cohort (ties: first by role, then id).
+    # Each mentee's earliest relationship per cohort (ties: first by role, then id), with the
+    # dates mentoring.figures keeps on it: its first accepted agreement and first session.
     earliest: dict[tuple[int, int], tuple] = {}
-    for user_id, cohort_id, rel_id, created, status, ended_on, needs in (
+    for user_id, cohort_id, rel_id, created, agreed, first, status, ended_on, needs in (
         Participant.objects.filter(role__in=["mentee", "peer"], **scope.f("relationship__"))
-        .annotate(created=as_text("relationship__created_at"))
+        .annotate(
+            created=as_text("relationship__created_at"),
+            agreed=as_text("relationship__agreed_at"),
+            first=as_text("relationship__first_session_at"),
+        )
         .order_by("role", "id")
         .values_list(
             "user_id",
             "relationship__cohort_id",
             "relationship_id",
             "created",
+            "agreed",
+            "first",
             "relationship__status",
             "relationship__ended_on",
             "relationship__program__requires_agreement",
@@ -315,25 +338,7 @@ def funnel_people(scope: Scope) -> list[list]:
         created = as_time(created)
         found = earliest.get(key)
         if found is None or created < found[1]:
-            earliest[key] = (rel_id, created, status, ended_on, needs)
-    # First accepted agreement and first session of every relationship in scope: one grouped
-    # query each (an IN subquery lets SQLite walk the session index once, in relationship
-    # order, without a temporary sort).
-    relationships = Relationship.objects.filter(**scope.f()).order_by().values("pk")
-    agreed = dict(
-        Agreement.objects.filter(accepted_at__isnull=False, relationship__in=relationships)
-        .order_by()
-        .values("relationship_id")
-        .annotate(first=as_text(Min("accepted_at")))
-        .values_list("relationship_id", "first")
-    )
-    first_session = dict(
-        SessionLog.objects.filter(relationship__in=relationships)
-        .order_by()
-        .values("relationship_id")
-        .annotate(first=as_text(Min("occurred_at")))
-        .values_list("relationship_id", "first")
-    )
+            earliest[key] = (rel_id, created, agreed, first, status, ended_on, needs)
     people = []
     for pk, user_id, cohort_id, created, status in (
         mentees.annotate(created=as_text("created_at"))
@@ -344,11 +349,11 @@ def funnel_people(scope: Scope) -> list[list]:
         rel = earliest.get((user_id, cohort_id))
         steps: list = [as_time(created), approved, None, None, None, None]
         if rel is not None:
-            rel_id, rel_created, rel_status, ended_on, needs = rel
+            _rel_id, rel_created, agreed, first, rel_status, ended_on, needs = rel
             steps[1] = steps[1] or True
             steps[2] = rel_created
-            steps[3] = as_time(agreed.get(rel_id)) or (None if needs else rel_created)
-            steps[4] = as_time(first_session.get(rel_id))
+            steps[3] = as_time(agreed) or (None if needs else rel_created)
+            steps[4] = as_time(first)
             if rel_status == RelStatus.COMPLETED:
                 steps[5] = ended_on or True
         people.append(steps)
@@ -356,7 +361,7 @@ def funnel_people(scope: Scope) -> list[list]:
 
 
 def funnel(scope: Scope) -> Section:
-    section = Section("funnel", _("Funnel"))
+    section = Section.of("funnel")
     steps = metrics.funnel([str(s) for s in FUNNEL_STEPS], funnel_people(scope))
     section.charts.append(
         Chart(
@@ -388,7 +393,7 @@ SURVIVAL_WEEKS = 26
 
 
 def retention(scope: Scope) -> Section:
-    section = Section("retention", _("Retention"))
+    section = Section.of("retention")
     rels = (
         Relationship.objects.filter(**scope.f())
         .exclude(status=RelStatus.PROPOSED)
@@ -502,7 +507,7 @@ def skill_growth_rows(scope: Scope):
 
 
 def skills(scope: Scope) -> Section:
-    section = Section("skills", _("Skill growth"))
+    section = Section.of("skills")
     growth = metrics.skill_growth(
         (name, (rel, mentee), stage, level)
         for name, rel, mentee, stage, level in skill_growth_rows(scope)
@@ -557,7 +562,7 @@ def _as_int(value) -> int | None:
 
 
 def satisfaction(scope: Scope) -> Section:
-    section = Section("satisfaction", _("Satisfaction"))
+    section = Section.of("satisfaction")
     questions = Question.objects.filter(kind__in=[Question.Kind.SCALE, Question.Kind.NPS])
     if scope.program is not None:
         questions = questions.filter(survey__program=scope.program)
@@ -694,7 +699,7 @@ def satisfaction(scope: Scope) -> Section:
 
 
 def mentor_load(scope: Scope) -> Section:
-    section = Section("load", _("Mentor load"))
+    section = Section.of("load")
     capacity: dict[int, int] = {}
     for user_id, cap, default in scope.members(MENTOR_ROLES, admitted=True).values_list(
         "user_id", "capacity", "program__default_mentor_capacity"
@@ -745,9 +750,7 @@ def mentor_load(scope: Scope) -> Section:
         late=Count("id", filter=Q(created_at__lt=late)),
         late_mentors=Count("mentor", distinct=True, filter=Q(created_at__lt=late)),
     )
-    hours = SessionLog.objects.filter(**scope.f("relationship__")).aggregate(
-        minutes=Sum("duration_minutes")
-    )
+    hours = Relationship.objects.filter(**scope.f()).aggregate(minutes=Sum("session_minutes"))
     total_hours = round((hours["minutes"] or 0) / 60, 1)
     section.stats += [
         (_("Mentors"), len(capacity)),
@@ -771,7 +774,7 @@ def mentor_load(scope: Scope) -> Section:
 
 
 def supply_demand(scope: Scope) -> Section:
-    section = Section("supply", _("Skills supply and demand"))
+    section = Section.of("supply")
 
     def counts(kind: str, roles: list[str]) -> dict[str, int]:
         users = scope.members(roles).exclude(status__in=[Status.DECLINED, Status.WITHDRAWN])
@@ -813,7 +816,7 @@ def supply_demand(scope: Scope) -> Section:
 
 
 def matching_quality(scope: Scope) -> Section:
-    section = Section("matching", _("Matching quality"))
+    section = Section.of("matching")
     requests = MatchRequest.objects.all()
     pairs = ProposedPair.objects.filter(round__status="published")
     if scope.program is not None:

@@ -1,4 +1,4 @@
-from .views import alerts, dashboards, equity, exports
+from .views import alerts, comments, dashboards, equity, exports
 
 app_name = "insights"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *equity.urlpatterns,
     *alerts.urlpatterns,
     *exports.urlpatterns,
+    *comments.urlpatterns,
 ]

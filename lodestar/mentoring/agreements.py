@@ -15,6 +15,7 @@ from lodestar.core.models import audit
 from lodestar.notifications.services import notify
 
 from . import services
+from .figures import refresh_agreed
 from .models import Agreement, AgreementAcceptance, Relationship
 from .states import Status
 
@@ -157,6 +158,7 @@ def _finish_if_everyone_accepted(relationship: Relationship, agreement: Agreemen
         return False
     agreement.accepted_at = timezone.now()
     agreement.save(update_fields=["accepted_at"])
+    refresh_agreed(relationship.pk, agreement.accepted_at)
     audit(
         user,
         "agreement.accepted",

@@ -44,6 +44,10 @@ class Relationship(TimeStamped):
     match_score = models.FloatField(null=True, blank=True)
     # Kept up to date by the services so lists can filter and sort without aggregating.
     session_count = models.PositiveIntegerField(default=0)
+    # The dashboards' per-relationship figures (see figures.py): kept, not aggregated per view.
+    session_minutes = models.PositiveIntegerField(default=0)
+    first_session_at = models.DateTimeField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
     last_touchpoint_at = models.DateTimeField(null=True, blank=True, db_index=True)
     needs_attention = models.BooleanField(default=False, db_index=True)
     attention_reason = models.CharField(max_length=200, blank=True)
@@ -279,6 +283,26 @@ class SessionLog(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.occurred_at:%Y-%m-%d}"
+
+
+class SessionTally(models.Model):
+    """Sessions and minutes of one relationship in one (UTC) month, kept by figures.py so
+    the dashboards count months without reading every session."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="session_tallies"
+    )
+    month = models.DateField()  # the first day of the month
+    sessions = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "month"], name="one_tally_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.sessions} sessions"
 
 
 class PrivateNote(models.Model):

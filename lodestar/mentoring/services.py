@@ -95,15 +95,17 @@ def ensure_participant(relationship: Relationship, user) -> str:
 
 
 def record_touchpoint(relationship: Relationship, when=None) -> None:
-    """A session or message happened: keep the list figures and the attention flag current."""
+    """A session or message happened: keep the last touchpoint and the attention flag current
+    (session figures are figures.refresh_sessions' job)."""
     when = when or timezone.now()
     this = Relationship.objects.filter(pk=relationship.pk)
-    this.update(session_count=relationship.sessions.count())
     # Only ever forward, in one statement, so two touchpoints at once keep the later one.
     this.filter(Q(last_touchpoint_at__isnull=True) | Q(last_touchpoint_at__lt=when)).update(
         last_touchpoint_at=when
     )
-    relationship.refresh_from_db(fields=["session_count", "last_touchpoint_at"])
+    relationship.refresh_from_db(
+        fields=["session_count", "session_minutes", "first_session_at", "last_touchpoint_at"]
+    )
     refresh_attention(relationship)
 
 
@@ -132,7 +134,10 @@ def change_status(relationship: Relationship, target: str, actor, note: str = ""
         relationship.ended_on = timezone.localdate()
         relationship.end_reason = note[:500] if target == Status.ENDED else ""
     relationship.status = target
-    relationship.save()
+    # Only these fields: the caller's copy may hold stale figures (sessions, touchpoints).
+    relationship.save(
+        update_fields=["status", "paused_until", "ended_on", "end_reason", "updated_at"]
+    )
     RelationshipEvent.objects.create(
         relationship=relationship,
         from_status=current,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lodestar.core.models import audit
 from lodestar.notifications.services import notify
 
+from .figures import refresh_sessions
 from .models import ActionItem, Participant, PrivateNote, Relationship, SessionLog
 from .services import ensure_open, ensure_participant, record_touchpoint
 from .states import OPEN_STATUSES
@@ -117,6 +118,7 @@ def log_session(
             for a in actions
         ]
     )
+    refresh_sessions(relationship.pk)
     record_touchpoint(relationship, occurred_at)
     audit(user, "session.logged", session, relationship.program_id)
     url = relationship.get_absolute_url()
@@ -163,6 +165,7 @@ def update_session(
         update_fields=["occurred_at", "duration_minutes", "format", "shared_notes", "next_steps"]
     )
     session.topics.set(topics)
+    refresh_sessions(session.relationship_id)
     record_touchpoint(session.relationship, occurred_at)
     return session
 
@@ -173,10 +176,8 @@ def delete_session(session: SessionLog, user) -> None:
     relationship = session.relationship
     audit(user, "session.deleted", session, relationship.program_id)
     session.delete()
-    # Only the count: the last touchpoint may come from a message or another room's record.
-    Relationship.objects.filter(pk=relationship.pk).update(
-        session_count=relationship.sessions.count()
-    )
+    # Not the last touchpoint: it may come from a message or another room's record.
+    refresh_sessions(relationship.pk)
 
 
 def confirm_session(session: SessionLog, user) -> SessionLog:

@@ -76,6 +76,10 @@ def test_coordinator_builds_a_survey_members_answer_results_show_it(
     satisfaction = coord.get_by_role("region", name="Satisfaction")
     # CSAT: one of the two ratings is a 4 or a 5, and there is no other source yet.
     expect(satisfaction).to_contain_text(re.compile(r"CSAT[^\n]*\n?\s*50(\.0)?"))
+    # The section arrived through htmx and Chart.js drew its chart from the embedded data.
+    canvas = satisfaction.locator("canvas[data-chart]").first
+    expect(canvas).to_have_attribute("data-drawn", "1")
+    assert canvas.evaluate("c => Boolean(window.Chart.getChart(c))")
     shoot(coord, "04-dashboard")
     export = coord.request.get(reverse("insights:export", args=[program.slug, "survey_responses"]))
     assert export.ok and "More office hours please" in export.text()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lodestar.core.pagination import paginate, query_without_page
 from lodestar.core.spreadsheet import csv_response
-from lodestar.core.web import attempt, error_messages
+from lodestar.core.web import attempt, back_query, error_messages
 from lodestar.programs.access import get_program_for
 
 from .. import surveys
@@ -339,9 +339,9 @@ def answer_tags(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         attempt(request, lambda: surveys.tag_answer(answer, request.user, tags), _("Tags saved."))
     else:
         error_messages(request, form)
-    back = request.POST.get("back", "")
-    query = f"?{back}" if back and "//" not in back and "\\" not in back else ""
-    return redirect(reverse("feedback:results", args=[survey.pk]) + query + "#comments-h")
+    return redirect(
+        reverse("feedback:results", args=[survey.pk]) + back_query(request) + "#comments-h"
+    )
 
 
 # Members: my surveys and answering ----------------------------------------------------------

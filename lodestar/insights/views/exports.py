@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from lodestar.core.spreadsheet import csv_response, xlsx_response
 from lodestar.programs.access import get_program_for
 
 from ..exports import EXPORTS, Filters, statuses_for
+from ..pdf import report_pdf
 from ..queries import Scope, dashboard
 from .dashboards import cohort_from
 
@@ -44,13 +47,19 @@ def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     return csv_response(name + ".csv", header, rows)
 
 
-@login_required
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def _report(request: HttpRequest, slug: str):
+    """The report's program, cohort, headline figures and charts."""
     program = get_program_for(request.user, slug, manage=True)
     cohort = cohort_from(request, program)
     sections = {s.key: s for s in dashboard(Scope(program, cohort), REPORT_SECTIONS)}
     charts = {c.key: c for s in sections.values() for c in s.charts}
     headline = [stat for key in REPORT_SECTIONS for stat in sections[key].stats]
+    return program, cohort, headline, [charts[k] for k in REPORT_CHARTS if k in charts]
+
+
+@login_required
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    program, cohort, headline, charts = _report(request, slug)
     return render(
         request,
         "insights/report/report.html",
@@ -59,12 +68,34 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "cohort": cohort,
             "cohorts": list(program.cohorts.all()),
             "headline": headline,
-            "charts": [charts[k] for k in REPORT_CHARTS if k in charts],
+            "charts": charts,
         },
     )
+
+
+@login_required
+def report_file(request: HttpRequest, slug: str) -> HttpResponse:
+    program, cohort, headline, charts = _report(request, slug)
+    if cohort is None:
+        scope = _("All cohorts.")
+    else:
+        scope = _("Cohort %(name)s, %(start)s to %(end)s.") % {
+            "name": cohort.name,
+            "start": date_format(cohort.starts_on, "DATE_FORMAT"),
+            "end": date_format(cohort.ends_on, "DATE_FORMAT"),
+        }
+    today = timezone.localdate()
+    body = report_pdf(program.name, scope, headline, charts, today)
+    name = "-".join(
+        p for p in [program.slug, "report", slugify(cohort.name) if cohort else "", str(today)] if p
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 urlpatterns = [
     path("<slug:slug>/export/<slug:what>.csv", export, name="export"),
     path("<slug:slug>/report/", report, name="report"),
+    path("<slug:slug>/report.pdf", report_file, name="report_pdf"),
 ]

@@ -30,9 +30,16 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("canvas[data-chart]").forEach(draw);
-  });
+  function drawIn(root) {
+    root.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach((canvas) => {
+      canvas.dataset.drawn = "1";
+      draw(canvas);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => drawIn(document));
+  // Dashboard sections arrive one by one through htmx.
+  document.addEventListener("htmx:load", (event) => drawIn(event.detail.elt));
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();
