@@ -268,3 +268,31 @@ def test_the_demo_pair_shares_a_rich_active_relationship(seeded):
     assert pair.messages.count() >= 2
     assert pair.wins.exists()
     assert pair.checkins.filter(author__email=MENTEE).exists()
+
+
+def test_feedback_and_insights_have_demo_data(seeded, client):
+    from lodestar.feedback.models import Answer, Response, SessionRating, Survey
+    from lodestar.feedback.surveys import rounds_of
+    from lodestar.insights.models import Alert
+    from lodestar.mentoring.models import SessionTally
+
+    assert "surveys" in seeded and "session ratings" in seeded
+    survey = Survey.objects.get(program__slug="women-in-data")
+    # Two rounds of answers, written answers partly tagged, ratings with and without comments.
+    assert Response.objects.filter(round__survey=survey).values("round").distinct().count() == 2
+    written = Answer.objects.filter(question__survey=survey, question__kind__in=["short", "long"])
+    assert written.exclude(tags="").exists() and written.filter(tags="").exists()
+    assert SessionRating.objects.exclude(comment="").exists()
+    assert SessionRating.objects.filter(comment="").exists()
+    for rating in SessionRating.objects.select_related("session")[:50]:
+        assert rating.created_at >= rating.session.occurred_at
+    # The demo mentee still has the open round to answer.
+    mentee = User.objects.get(email=MENTEE)
+    to_answer, _answered = rounds_of(mentee)
+    assert any(r.survey_id == survey.pk for r in to_answer)
+    # The daily scan has run, and the dashboards' monthly tallies are there.
+    assert Alert.objects.filter(program__slug="women-in-data").exists()
+    assert SessionTally.objects.exists()
+    client.login(email=COORDINATOR, password=DEMO_PASSWORD)
+    page = client.get(f"/insights/{survey.program.slug}/comments/")
+    assert page.status_code == 200 and page.context["items"].paginator.count > 20

@@ -1,7 +1,25 @@
-"""Helpers for writing demo and benchmark data in bulk."""
+"""Helpers for writing demo and benchmark data in bulk, and the rooms' demo seeders."""
 
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+DemoSeeder = Callable[[random.Random], dict[str, int]]
+_demo_seeders: dict[str, tuple[int, DemoSeeder]] = {}
+
+
+def register_demo(name: str, seeder: DemoSeeder, order: int = 50) -> None:
+    """A room's demo data, written by `seed_demo` after the people, programs, matches and
+    relationships exist (lower `order` first). Rooms register in AppConfig.ready, so the
+    command needs no import of rooms above it. The seeder returns counts for the summary."""
+    _demo_seeders[name] = (order, seeder)
+
+
+def run_demo_seeders(rng: random.Random) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _order, seeder in sorted(_demo_seeders.values(), key=lambda item: item[0]):
+        counts.update(seeder(rng))
+    return counts
 
 
 @contextmanager

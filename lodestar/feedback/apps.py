@@ -17,3 +17,9 @@ class FeedbackConfig(AppConfig):
         from .home import home_surveys
 
         register_section("feedback_surveys", "feedback/surveys/home.html", home_surveys)
+
+        from lodestar.core.seeding import register_demo
+
+        from . import demo
+
+        register_demo("feedback", demo.seed, order=40)

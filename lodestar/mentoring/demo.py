@@ -31,6 +31,7 @@ from lodestar.programs.models import (
 from lodestar.programs.states import Status as MemberStatus
 
 from .attention import refresh_all
+from .figures import rebuild as rebuild_figures
 from .models import (
     ActionItem,
     Agreement,
@@ -1129,7 +1130,6 @@ class Histories:
             r.ended_on = plan.end_at.date() if plan.end_at else None
             r.end_reason = plan.note[:500] if plan.status == Status.ENDED else ""
             r.paused_until = plan.paused_until
-            r.session_count = plan.sessions
             r.last_touchpoint_at = max(plan.touch, default=None)
             r.created_at = plan.created_at
             r.updated_at = max([plan.created_at, *plan.touch])
@@ -1144,7 +1144,6 @@ class Histories:
                 "ended_on",
                 "end_reason",
                 "paused_until",
-                "session_count",
                 "last_touchpoint_at",
                 "created_at",
                 "updated_at",
@@ -1202,6 +1201,7 @@ def seed_histories(rng: random.Random, mentor_email: str, mentee_email: str) -> 
         histories.write(plan)
     histories.save(plans)
     concerns = histories.concerns(plans)
+    rebuild_figures(Relationship.objects.filter(pk__in=[p.relationship.pk for p in plans]))
     refresh_all()
     rows = histories.rows
     return {

@@ -17,3 +17,9 @@ class SchedulingConfig(AppConfig):
         from .home import home_meetings
 
         register_section("scheduling_meetings", "scheduling/meetings/home.html", home_meetings)
+
+        from lodestar.core.seeding import register_demo
+
+        from . import demo
+
+        register_demo("scheduling", demo.seed, order=20)

@@ -40,7 +40,7 @@ from lodestar.accounts.models import (
     UserSkill,
 )
 from lodestar.core.models import AuditLog
-from lodestar.core.seeding import keep_timestamps
+from lodestar.core.seeding import keep_timestamps, run_demo_seeders
 from lodestar.matching.demo import seed_matches
 from lodestar.mentoring.demo import seed_histories
 from lodestar.programs import services
@@ -1267,9 +1267,11 @@ class Seeder:
         self.add_co_coordinator(programs["wid"]["program"], coordinator)
         matches = seed_matches(self.rng, MENTOR_EMAIL, MENTEE_EMAIL)
         histories = seed_histories(self.rng, MENTOR_EMAIL, MENTEE_EMAIL)
+        rooms = run_demo_seeders(self.rng)
         return {
             **matches,
             **histories,
+            **rooms,
             "members": User.objects.count(),
             "skills": Skill.objects.count(),
             "programs": Program.objects.count(),
