@@ -5,7 +5,10 @@ A generated program (full size: 100,000 members, 40,000 relationships, 1,000,000
 answers), once on SQLite and once on PostgreSQL, each in a child process on a fresh, migrated
 database. For every dashboard section and the equity page it prints the time to compute it,
 the number of queries, and the ratio against a plain count query over the section's main
-table (the baseline). A section passes when it takes under one second.
+table (the baseline). Pages are rendered through Django as the coordinator's browser fetches
+them: each section as the fragment the dashboard frame loads, the frame itself and the equity
+page must answer in under one second; the comments browser, the report page and the report
+PDF are timed for information.
 
 PostgreSQL: a temporary database through BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432/postgres); skipped when it does not answer.
@@ -197,20 +200,28 @@ def seed(sizes: dict) -> None:
     )  # fmt: skip
 
 
+# Pages a coordinator opens, rendered through Django as a browser would fetch them: each
+# dashboard section as the fragment the dashboard frame loads, the frame, the equity page
+# (each must answer under LIMIT_S), and, for information, the comments browser and the report.
+INFO_PAGES = ["comments", "report", "report.pdf"]
+LIMIT_S = 1.0
+
+
 def run_child(quick: bool) -> dict:
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, reset_queries
+    from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
-    from lodestar.accounts.models import UserSkill
+    from lodestar.accounts.models import User, UserSkill
     from lodestar.feedback.models import Answer
-    from lodestar.insights import equity
-    from lodestar.insights.queries import SECTIONS, Scope
+    from lodestar.insights.queries import SECTIONS
     from lodestar.mentoring.models import Participant, Relationship, SessionLog, SkillAssessment
-    from lodestar.programs.models import Membership, Program
+    from lodestar.programs.models import Coordinator, Membership, Program
 
     sizes = QUICK if quick else FULL
     call_command("migrate", verbosity=0)
@@ -218,33 +229,55 @@ def run_child(quick: bool) -> dict:
     seed(sizes)
     seed_s = time.perf_counter() - t
     program = Program.objects.get(slug="bench")
-    scope = Scope(program)
+    coordinator = User.objects.create_user(email="coordinator@bench.example.org")
+    Coordinator.objects.create(program=program, user=coordinator)
+    client = Client(SERVER_NAME="127.0.0.1")  # a host the settings allow
+    client.force_login(coordinator)
+    members = Membership.objects.filter(program=program)
+    relationships = Relationship.objects.filter(program=program)
     baselines = {
-        "participation": lambda: SessionLog.objects.filter(relationship__program=program).count(),
-        "funnel": lambda: Membership.objects.filter(program=program).count(),
-        "retention": lambda: Relationship.objects.filter(program=program).count(),
-        "skills": lambda: SkillAssessment.objects.filter(relationship__program=program).count(),
-        "satisfaction": lambda: Answer.objects.filter(question__survey__program=program).count(),
-        "load": lambda: Participant.objects.filter(relationship__program=program).count(),
-        "supply": lambda: UserSkill.objects.count(),
-        "matching": lambda: Relationship.objects.filter(program=program).count(),
-        "equity": lambda: Membership.objects.filter(program=program).count(),
+        "participation": SessionLog.objects.filter(relationship__program=program),
+        "funnel": members,
+        "retention": relationships,
+        "skills": SkillAssessment.objects.filter(relationship__program=program),
+        "satisfaction": Answer.objects.filter(question__survey__program=program),
+        "load": Participant.objects.filter(relationship__program=program),
+        "supply": UserSkill.objects.all(),
+        "matching": relationships,
+        "frame": members,
+        "equity": members,
+        "comments": Answer.objects.filter(question__survey__program=program),
+        "report": SessionLog.objects.filter(relationship__program=program),
+        "report.pdf": SessionLog.objects.filter(relationship__program=program),
     }
-    work = {key: (lambda fn=fn: fn(scope)) for key, fn in SECTIONS.items()}
-    work["equity"] = lambda: equity.build(scope)
+    fragment = {"HTTP_HX_REQUEST": "true"}
+    pages = {
+        key: (reverse("insights:dashboard_section", args=[program.slug, key]), fragment)
+        for key in SECTIONS
+    }
+    pages["frame"] = (reverse("insights:dashboard", args=[program.slug]), {})
+    pages["equity"] = (reverse("insights:equity", args=[program.slug]), {})
+    pages["comments"] = (reverse("insights:comments", args=[program.slug]), {})
+    pages["report"] = (reverse("insights:report", args=[program.slug]), {})
+    pages["report.pdf"] = (reverse("insights:report_pdf", args=[program.slug]), {})
     results = {}
-    for key, fn in work.items():
-        fn()  # warm caches and create settings once, like a second visit
-        baselines[key]()
+    for key, (url, headers) in pages.items():
+        assert client.get(url, **headers).status_code == 200  # warm, like a second visit
+        baselines[key].count()
         t = time.perf_counter()
-        baselines[key]()
+        baselines[key].count()
         base_s = time.perf_counter() - t
-        reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
-            fn()
+            response = client.get(url, **headers)
             took = time.perf_counter() - t
-        results[key] = {"s": took, "baseline_s": base_s, "queries": len(ctx.captured_queries)}
+        assert response.status_code == 200, (url, response.status_code)
+        results[key] = {
+            "s": took,
+            "baseline_s": base_s,
+            "queries": len(ctx.captured_queries),
+            "limit_s": None if key in INFO_PAGES else LIMIT_S,
+        }
     return {"vendor": connection.vendor, "sizes": sizes, "seed_s": seed_s, "sections": results}
 
 
@@ -319,11 +352,12 @@ def main() -> int:
             continue
         print(f"      {name}: seeded in {r['seed_s']:.0f} s")
         for key, s in r["sections"].items():
-            ok = s["s"] < 1.0
+            ok = s["limit_s"] is None or s["s"] < s["limit_s"]
             failed += not ok
             ratio = s["s"] / s["baseline_s"] if s["baseline_s"] else float("inf")
+            verdict = "INFO" if s["limit_s"] is None else "PASS" if ok else "FAIL"
             print(
-                f"{'PASS' if ok else 'FAIL'}  {name} {key:<13} {s['s'] * 1000:8.1f} ms "
+                f"{verdict}  {name} {key:<13} {s['s'] * 1000:8.1f} ms "
                 f"in {s['queries']:2d} queries; count baseline {s['baseline_s'] * 1000:7.1f} ms; "
                 f"ratio {ratio:7.1f}"
             )
