@@ -40,7 +40,9 @@ def _tallies(rows: Iterable[tuple[int, dt.datetime, int]], model=SessionTally) -
 def refresh_sessions(relationship_id: int) -> None:
     """Recount one relationship's sessions after a session was logged, edited or deleted."""
     # The row lock orders two sessions logged at once, so their tallies cannot collide.
-    this = Relationship.objects.select_for_update().filter(pk=relationship_id)
+    # NO KEY: the new session's foreign key already holds a KEY SHARE lock on the row, which
+    # a plain FOR UPDATE would wait on (two sessions logged at once would deadlock).
+    this = Relationship.objects.select_for_update(no_key=True).filter(pk=relationship_id)
     list(this.values_list("pk"))
     rows = list(
         SessionLog.objects.filter(relationship_id=relationship_id).values_list(
