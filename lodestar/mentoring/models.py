@@ -278,7 +278,7 @@ class SessionLog(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        # A relationship's sessions by date: its page, its first session (the funnel).
+        # A relationship's sessions by date: its page, and figures.refresh_sessions.
         indexes = [models.Index(fields=["relationship", "occurred_at"], name="session_by_date")]
 
     def __str__(self) -> str:
