@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -147,12 +148,19 @@ class Section:
 
 
 def month_of(field_name: str):
-    """ "YYYY-MM" of a stored (UTC) time, read off its text form: TruncMonth converts every row
-    through a Python function on SQLite, ten times slower over a million rows."""
+    """The (UTC) month of a stored time, to group by; _month() names it "YYYY-MM".
+
+    SQLite: read off the time's text form (TruncMonth converts every row through a Python
+    function there, ten times slower over a million rows). PostgreSQL: date_trunc, two and
+    a half times faster than formatting every row as text."""
+    if connection.vendor == "postgresql":
+        return TruncMonth(field_name, tzinfo=UTC)
     return Substr(Cast(field_name, CharField()), 1, 7)
 
 
 def _month(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m")
     return value or ""
 
 
