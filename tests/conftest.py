@@ -159,7 +159,11 @@ def relationship(program, mentor, mentee, coordinator):
         [mentee],
         coordinator,
     )
-    return change_status(created, "active", coordinator, "Agreed on paper")
+    active = change_status(created, "active", coordinator, "Agreed on paper")
+    # Started a week ago, so a session "two hours ago" is valid even just after midnight.
+    active.started_on = timezone.localdate() - dt.timedelta(days=7)
+    active.save(update_fields=["started_on"])
+    return active
 
 
 @pytest.fixture
