@@ -24,14 +24,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def pair(program, mentor, mentee, coordinator):
-    """Mo and Mei, just matched: the program asks for an agreement first."""
-    return create_relationship(
+    """Mo and Mei, matched last week: the program asks for an agreement first."""
+    created = create_relationship(
         program.cohorts.get(),
         program.tracks.get(kind=Track.Kind.INTERMEDIATE),
         [mentor],
         [mentee],
         coordinator,
     )
+    # A week back, so the session "three hours ago" is valid even just after midnight.
+    created.started_on = timezone.localdate() - dt.timedelta(days=7)
+    created.save(update_fields=["started_on"])
+    return created
 
 
 def _open(page, relationship) -> None:
