@@ -103,8 +103,12 @@ class Options:
     exclude_same_affiliation: bool = False
     exclude_reporting_line: bool = True
     availability_hours: float = 3.0  # weekly overlap that counts as fully compatible
-    top_k: int | None = None  # flow candidates per mentee; None = automatic
-    reserve: int | None = None  # further candidates kept for the certificate; None = automatic
+    # Flow candidates per mentee (large rounds): the top pairs of this many best groups of
+    # mentors at first, then this many best pairs at the current prices; None = automatic.
+    top_k: int | None = None
+    # First-round extra candidates: the best pair of this many groups of less demanded
+    # mentors, so popular mentors filling up leaves everyone an option; None = automatic.
+    reserve: int | None = None
     max_rounds: int = 8  # certificate rounds that add pruned pairs back
     # Stop once the proven relative gap is at most this (0 = exact optimum).
     gap_tolerance: float = 0.0

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
+from scipy.linalg.blas import sgemm
 
 from .availability import HOURS_PER_WEEK, hour_grid, reference_monday
 from .model import (
@@ -267,7 +268,6 @@ class EncodedMentees:
         style_cols = [
             (q, choices, compat.tolist()) for q, (choices, compat) in STYLE_QUESTIONS.items()
         ]
-        fits = {k: v.tolist() for k, v in SENIORITY_FIT.items()}
         top_rarity = float(np.max(index.rarity, initial=1.0))
         skill_base, style_base = sl["skills"].start, sl["style"].start
         format_base, sen_base, pref_base = (
@@ -287,6 +287,11 @@ class EncodedMentees:
             vv.append(v)
             kk.append(k)
 
+        # Style and seniority are regular: recorded here, laid out with numpy below.
+        style_answer = np.full((n, len(style_cols)), -1, dtype=np.int64)
+        tracks = list(SENIORITY_FIT)
+        sen_level = np.zeros(n, dtype=np.int64)
+        sen_track = np.zeros(n, dtype=np.int64)
         for i, e in enumerate(mentees):
             wants = [(s, *_target(s)) for s in e.wants]
             wants = [(s, lv, tg) for s, lv, tg in wants if tg > lv]
@@ -311,31 +316,18 @@ class EncodedMentees:
                             r / total / (tg - lv),
                             comp_skills,
                         )
-            answered = sum(1 for q, ch, _ in style_cols if getattr(e, q) in ch)
-            if answered:
-                applies[i, comp_style] = True
-                col = style_base
-                for q, choices, compat in style_cols:
-                    answer = getattr(e, q)
-                    if answer in choices:
-                        row = compat[choices.index(answer)]
-                        for c, v in enumerate(row):
-                            put(i, col + c, v / answered, comp_style)
-                        put(i, col + len(choices), _UNKNOWN / answered, comp_style)
-                    col += len(choices) + 1
+            for q, (question, choices, _) in enumerate(style_cols):
+                answer = getattr(e, question)
+                if answer in choices:
+                    style_answer[i, q] = choices.index(answer)
             formats = [f for f in dict.fromkeys(e.formats) if f in FORMATS]
             if formats:
                 applies[i, comp_format] = True
                 for f in formats:
                     put(i, format_base + FORMATS.index(f), 1.0 / len(formats), comp_format)
             if e.seniority is not None:
-                applies[i, comp_sen] = True
-                fit = fits[TrackKind(e.track)]
-                level = min(max(int(e.seniority), 1), 5)
-                # Mentor level L (1..5) sits at gap L - level, index gap + 4.
-                for lv in range(1, 6):
-                    put(i, sen_base + lv - 1, fit[lv - level + 4], comp_sen)
-                put(i, sen_base + 5, _UNKNOWN, comp_sen)
+                sen_level[i] = min(max(int(e.seniority), 1), 5)
+                sen_track[i] = tracks.index(TrackKind(e.track))
             prefs = list(dict.fromkeys(e.preferences))
             if prefs:
                 applies[i, comp_pref] = True
@@ -344,6 +336,8 @@ class EncodedMentees:
                     if k is not None:
                         put(i, pref_base + k, 1.0 / len(prefs), comp_pref)
 
+        applies[:, comp_style] = (style_answer >= 0).any(axis=1)
+        applies[:, comp_sen] = sen_level > 0
         hours = hour_grid(mentees, index.monday)
         applies[:, col_of["availability"]] = hours.sum(axis=1) > 0
         weight_vec = np.array([w[c] for c in COMPONENTS])
@@ -353,6 +347,8 @@ class EncodedMentees:
         if rr:
             rows_, comps_ = np.asarray(rr), np.asarray(kk)
             np.add.at(lin, (rows_, np.asarray(cc)), np.asarray(vv) * scale[rows_, comps_])
+        _lay_style(lin, style_answer, style_base, scale[:, comp_style])
+        _lay_seniority(lin, sen_level, sen_track, sen_base, scale[:, comp_sen])
         goal_weight = scale[:, col_of["goals"]].astype(np.float32)
         if sl["goals"].stop > sl["goals"].start:
             lin[:, sl["goals"]] = goals.toarray() * goal_weight[:, None]
@@ -397,17 +393,45 @@ class EncodedMentees:
         )
 
 
+def _lay_style(lin: np.ndarray, answer: np.ndarray, base: int, scale: np.ndarray) -> None:
+    """Per question answered: its compatibility row and the blank column, / questions answered."""
+    answered = (answer >= 0).sum(axis=1)
+    col = base
+    for q, (choices, compat) in enumerate(STYLE_QUESTIONS.values()):
+        rows = np.flatnonzero(answer[:, q] >= 0)
+        share = answered[rows, None].astype(np.float64)
+        part = np.hstack([compat[answer[rows, q]], np.full((len(rows), 1), _UNKNOWN)]) / share
+        lin[rows, col : col + len(choices) + 1] = part * scale[rows, None]
+        col += len(choices) + 1
+
+
+def _lay_seniority(
+    lin: np.ndarray, level: np.ndarray, track: np.ndarray, base: int, scale: np.ndarray
+) -> None:
+    """Mentor level L (1..5) sits at gap L - level, index gap + 4 of the track's fit; the
+    sixth column is a mentor who gave no level."""
+    rows = np.flatnonzero(level > 0)
+    fit = np.vstack(list(SENIORITY_FIT.values()))[track[rows]]
+    gap = np.arange(1, 6)[None, :] - level[rows, None] + 4
+    part = np.hstack([np.take_along_axis(fit, gap, axis=1), np.full((len(rows), 1), _UNKNOWN)])
+    lin[rows, base : base + 6] = part * scale[rows, None]
+
+
 @dataclass(slots=True)
 class Scorer:
     """Scores of mentees against mentors, one block of mentee rows at a time.
 
     `block(rows)` returns float32 scores with -inf where the pair is not allowed (no shared
     language, excluded). The minimum score is applied by the solver, not here, so a locked
-    pair below it can still be kept.
+    pair below it can still be kept. `columns(cols)` gives the same scores against a chosen
+    list of mentors (the solver's groups), `language_classes()` which mentors each group of
+    mentees may meet at all.
     """
 
     encoded: EncodedMentees
     excluded: dict[int, np.ndarray]
+    _classes: tuple[np.ndarray, np.ndarray] | None = None
+    _whole: ScoreColumns | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -417,24 +441,40 @@ class Scorer:
     def index(self) -> MentorIndex:
         return self.encoded.index
 
+    @property
+    def rounding(self) -> float:
+        """How far two float32 evaluations of one score can differ: the linear part sums d
+        nonnegative products whose exact total is at most 1, so any order is within d u of
+        it (u = 2^-24); availability is exact up to one identical rounding; a few more u for
+        the additions."""
+        d = self.index.lin_mT.shape[0]
+        return 2.0 * (d + 8) * 2.0**-24
+
     def block(self, rows: np.ndarray | slice) -> np.ndarray:
-        enc, idx = self.encoded, self.encoded.index
         rows = _as_rows(rows, self.shape[0])
         if len(rows) == 1:
             return self.row(int(rows[0]))[None, :]
-        scores = enc.lin[rows] @ idx.lin_mT
-        if idx.slices["goals"].stop == idx.slices["goals"].start and idx.goal_terms.size:
-            part = (enc.goals[rows] @ idx.goals_m.T).toarray().astype(np.float32)
-            scores += part * enc.goal_weight[rows, None]
-        mixed = enc.av[rows] @ idx.av_mT
-        allowed = mixed >= _LANGUAGE_SCALE
-        np.fmod(mixed, _LANGUAGE_SCALE, out=mixed)
-        mixed *= enc.av_weight[rows, None]
-        np.minimum(mixed, (enc.av_weight * idx.options.availability_hours)[rows, None], out=mixed)
-        scores += mixed
-        self._restrict(rows, allowed)
-        scores[~allowed] = -np.inf
-        return scores
+        if self._whole is None:
+            self._whole = self.columns(np.arange(self.shape[1]))
+        return self._whole.block(rows)
+
+    def columns(self, cols: np.ndarray) -> ScoreColumns:
+        """The scorer restricted to the mentors `cols` (-1: a padding column, always -inf)."""
+        return ScoreColumns.build(self, np.asarray(cols, dtype=np.int64))
+
+    def language_classes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(class of each mentee, bool matrix class x mentor: they share a language).
+
+        Mentees with the same languages form a class; a pair outside its class's mentors is
+        never allowed, so the solver need not score it.
+        """
+        if self._classes is None:
+            langs = self.encoded.av[:, HOURS_PER_WEEK:] > 0
+            patterns, mentee_class = np.unique(langs, axis=0, return_inverse=True)
+            mentor_langs = self.index.av_mT[HOURS_PER_WEEK:] > 0
+            allows = (patterns.astype(np.int32) @ mentor_langs.astype(np.int32)) > 0
+            self._classes = (mentee_class.reshape(-1), allows)
+        return self._classes
 
     def row(self, i: int) -> np.ndarray:
         """The scores of one mentee against every mentor: `block([i])[0]`, but cheaper.
@@ -469,18 +509,27 @@ class Scorer:
 
     def _restrict(self, rows: np.ndarray, allowed: np.ndarray) -> None:
         """Clear, in place, the pairs of `rows` that a hard exclusion forbids."""
-        enc, idx = self.encoded, self.encoded.index
-        opts = idx.options
-        if opts.exclude_same_affiliation:
-            aff = enc.affiliation[rows]
-            allowed &= (aff[:, None] != idx.affiliation_m[None, :]) | (aff[:, None] < 0)
-        if opts.exclude_reporting_line and (enc.manager >= 0).any():
-            mgr = enc.manager[rows]
-            allowed &= (mgr[:, None] != idx.manager_m[None, :]) | (mgr[:, None] < 0)
+        self._restrict_codes(rows, allowed, slice(None))
         for k, r in enumerate(rows):
             cols = self.excluded.get(int(r))
             if cols is not None:
                 allowed[k, cols] = False
+
+    def _restricts_codes(self) -> bool:
+        opts = self.index.options
+        reporting = opts.exclude_reporting_line and bool((self.encoded.manager >= 0).any())
+        return opts.exclude_same_affiliation or reporting
+
+    def _restrict_codes(self, rows: np.ndarray, allowed: np.ndarray, pick) -> None:
+        """Same organization and reporting line, for `rows` x the mentors `pick`."""
+        enc, idx = self.encoded, self.encoded.index
+        opts = idx.options
+        if opts.exclude_same_affiliation:
+            aff = enc.affiliation[rows]
+            allowed &= (aff[:, None] != idx.affiliation_m[pick][None, :]) | (aff[:, None] < 0)
+        if opts.exclude_reporting_line and (enc.manager >= 0).any():
+            mgr = enc.manager[rows]
+            allowed &= (mgr[:, None] != idx.manager_m[pick][None, :]) | (mgr[:, None] < 0)
 
     def dense(self) -> np.ndarray:
         return self.block(np.arange(self.shape[0]))
@@ -505,6 +554,83 @@ class Scorer:
                 sl = idx.slices[name]
                 out[name] = float(enc.lin[i, sl] @ idx.lin_mT[sl, j]) / weight
             out[name] = min(max(out[name], 0.0), 1.0)
+        return out
+
+
+@dataclass(slots=True)
+class ScoreColumns:
+    """A scorer's mentor side cut to a list of mentor columns, ready for blocks of rows.
+
+    The availability part is the product of the hour grids (exact small integers), capped at
+    the saturation hours and weighted per mentee; BLAS then adds the linear part into the
+    same array (`sgemm` with beta = 1), so a block costs two products and two passes.
+    """
+
+    scorer: Scorer
+    cols: np.ndarray  # mentor index per column; -1 pads a group (always -inf)
+    lin_T: np.ndarray  # (d, c) float32, C order
+    hours_T: np.ndarray  # (168, c) float32, C order
+    allows: np.ndarray  # (classes, c) bool: the mentee language class shares a language
+    pad: np.ndarray  # columns that are padding
+    goals_T: sparse.csc_matrix | None  # mentors' goals, when the goal part is not dense
+    position: np.ndarray | None = None  # mentor -> column, for explicit exclusions
+
+    @classmethod
+    def build(cls, scorer: Scorer, cols: np.ndarray) -> ScoreColumns:
+        idx = scorer.index
+        n_m = scorer.shape[1]
+        pick = np.maximum(cols, 0)
+        pad = np.flatnonzero(cols < 0)
+        if len(cols) == n_m and np.array_equal(cols, np.arange(n_m)):
+            lin_T, hours_T = idx.lin_mT, idx.av_mT[:HOURS_PER_WEEK]
+        else:
+            lin_T = np.ascontiguousarray(idx.lin_mT[:, pick])
+            hours_T = np.ascontiguousarray(idx.av_mT[:HOURS_PER_WEEK, pick])
+        _, allows = scorer.language_classes()
+        allows = allows[:, pick]
+        allows[:, pad] = True  # padding is cleared on its own
+        goals_T = None
+        if idx.slices["goals"].stop == idx.slices["goals"].start and idx.goal_terms.size:
+            goals_T = idx.goals_m[pick].T.tocsc()
+        position = None
+        if scorer.excluded:
+            position = np.full(n_m, -1, dtype=np.int64)
+            real = cols >= 0
+            position[cols[real]] = np.flatnonzero(real)
+        return cls(scorer, cols, lin_T, hours_T, allows, pad, goals_T, position)
+
+    def block(self, rows: np.ndarray) -> np.ndarray:
+        """float32 scores of `rows` x these columns; -inf where the pair is not allowed."""
+        scorer = self.scorer
+        enc, idx = scorer.encoded, scorer.index
+        rows = np.asarray(rows, dtype=np.int64)
+        out = enc.hours[rows] @ self.hours_T
+        if out.size == 0:
+            return out
+        np.minimum(out, np.float32(idx.options.availability_hours), out=out)
+        out *= enc.av_weight[rows, None]
+        # out.T is the Fortran-order view BLAS writes into: out += lin @ lin_T, in place.
+        sgemm(1.0, self.lin_T.T, enc.lin[rows].T, beta=1.0, c=out.T, overwrite_c=1)
+        if self.goals_T is not None:
+            part = (enc.goals[rows] @ self.goals_T).toarray().astype(np.float32)
+            out += part * enc.goal_weight[rows, None]
+        mentee_class, _ = scorer.language_classes()
+        classes = np.unique(mentee_class[rows])
+        mask = None
+        if not self.allows[classes].all():
+            mask = self.allows[mentee_class[rows]]
+        if scorer._restricts_codes():
+            mask = np.ones(out.shape, dtype=bool) if mask is None else mask
+            scorer._restrict_codes(rows, mask, np.maximum(self.cols, 0))
+        if mask is not None:
+            out[~mask] = -np.inf
+        if self.position is not None:
+            for k, r in enumerate(rows):
+                out_cols = scorer.excluded.get(int(r))
+                if out_cols is not None:
+                    at = self.position[out_cols]
+                    out[k, at[at >= 0]] = -np.inf
+        out[:, self.pad] = -np.inf
         return out
 
 

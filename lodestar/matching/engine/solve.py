@@ -3,12 +3,15 @@
 The objective is lexicographic by default: most mentees matched, then the highest total
 score (`Mode.MAX_MATCHED`); `Mode.BEST_SCORE` maximizes the total score alone.
 
-Large instances keep only the top-k mentors of each mentee as candidate edges. The flow on
-those edges is optimal for them; the certificate then prices every pruned pair with the LP
-duals (mentee utilities u, mentor prices v) of the restricted problem. A pruned pair whose
-score exceeds u + v could improve the answer: it is added back and the flow re-solved. When
-no pair is left, the answer is optimal for the full problem; otherwise the dual objective
-with every pruned slack added is a proven upper bound.
+Large instances are never held whole. One pass over all pairs keeps a few candidate pairs per
+mentee and, for every (mentee, group of 32 mentors), the best score left out: a bound. The
+flow on the candidates is optimal for them; its LP duals (mentee utilities u, mentor prices v)
+then price every pair left out through those bounds: a group whose bound minus its lowest
+price stays under the mentee's utility cannot hold a better pair, and only the few groups
+that fail are scored again, exactly. Pairs with a positive reduced cost go back into the
+flow, with each mentee's best pairs at the new prices, until none is left (exact optimum) or
+`gap_tolerance` / `max_rounds` stop it; the dual objective plus every remaining slack is then
+a proven upper bound.
 
 For `MAX_MATCHED` the dual has two layers: a vertex cover (alpha for mentees, beta for
 mentors, from the alternating forest of the unmatched mentees, as in König's theorem) proves
@@ -25,13 +28,19 @@ from typing import Protocol
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from threadpoolctl import threadpool_limits
 
+from .groups import Layout, build_layout, first_pass, rounding, score_groups
 from .model import Certificate, Mode, Options
 
 SCALE = 10**10  # scores become integer costs in units of 1e-10
 _TOL = 1e-9
-_BLOCK_ELEMENTS = 4_000_000
 _ADD_PER_ROW = 8
+_FIRST_GROUPS = 8  # candidates per mentee: every pair reaching the 8th best group maximum
+_FALLBACK_GROUPS = 8  # plus the best pair of 8 groups of less demanded mentors
+_RESELECT = 8  # later rounds: each mentee's 8 best pairs by score minus price
+_NEAR = 0.02  # pairs this close to tight may join the next round's flow
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class BlockSource(Protocol):
@@ -67,8 +76,8 @@ class DenseScores:
 
 @dataclass(slots=True)
 class Candidates:
-    """Allowed pairs per mentee in CSR form; `tau[i]` bounds the score of any pair of mentee
-    i that is not listed (-inf when every allowed pair is listed)."""
+    """Every allowed pair, per mentee in CSR form (explicit edges: a pair not listed may not
+    be matched). `tau` is kept for callers that read it; it is -inf."""
 
     indptr: np.ndarray
     cols: np.ndarray
@@ -148,66 +157,6 @@ def _csr_edges(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total)
 
 
-def top_candidates(
-    source: BlockSource,
-    k: int,
-    min_score: float,
-    reserve: int = 0,
-) -> tuple[Candidates, np.ndarray]:
-    """The best allowed mentors of each mentee: the first k go to the flow, the next
-    `reserve` are kept to price cheaply in the certificate. Returns the candidates (each row's
-    flow edges first) with tau = the best score left out, and a mask of the flow edges."""
-    n_rows, n_cols = source.shape
-    keep = min(k + reserve, n_cols)
-    k = min(k, keep)
-    step = max(1, _BLOCK_ELEMENTS // max(n_cols, 1))
-    tau = np.full(n_rows, -np.inf)
-    col_dtype = np.int32 if n_cols < 2**31 else np.int64
-    row_parts, col_parts, val_parts, flow_parts = [], [], [], []
-    for start in range(0, n_rows, step):
-        chunk = np.arange(start, min(start + step, n_rows))
-        block = source.block(chunk)
-        if min_score > -np.inf:
-            block[block < min_score] = -np.inf
-        if keep < n_cols:
-            kth = sorted({n_cols - keep - 1, n_cols - k})
-            part = np.argpartition(block, kth, axis=1)
-            tau[chunk] = np.take_along_axis(block, part[:, n_cols - keep - 1 : n_cols - keep], 1)[
-                :, 0
-            ]
-            top = part[:, n_cols - keep :]
-        else:
-            part = np.argpartition(block, n_cols - k, axis=1) if k < n_cols else None
-            top = part if part is not None else np.broadcast_to(np.arange(n_cols), block.shape)
-        # Values keep the source's dtype (float32 from the scorer: no precision is lost).
-        vals = np.take_along_axis(block, top, axis=1)
-        # Columns are in partition order: the last k are the flow edges.
-        in_flow = np.zeros(top.shape, dtype=bool)
-        in_flow[:, top.shape[1] - k :] = True
-        ok = np.isfinite(vals)
-        row_parts.append(np.broadcast_to(chunk[:, None], top.shape)[ok].astype(np.int32))
-        col_parts.append(top[ok].astype(col_dtype))
-        val_parts.append(vals[ok])
-        flow_parts.append(in_flow[ok])
-    counts = np.zeros(n_rows, dtype=np.int64)
-    cols = np.concatenate(col_parts) if col_parts else np.zeros(0, col_dtype)
-    if row_parts:
-        counts = np.bincount(np.concatenate(row_parts), minlength=n_rows)
-        del row_parts
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    # Blocks come in row order and each row's mentors are distinct: already CSR.
-    cand = Candidates(
-        indptr,
-        cols,
-        np.concatenate(val_parts) if val_parts else np.zeros(0),
-        tau,
-        n_cols,
-    )
-    flow = np.concatenate(flow_parts) if flow_parts else np.zeros(0, dtype=bool)
-    return cand, flow
-
-
 def _flow(
     n_e: int,
     n_m: int,
@@ -276,7 +225,15 @@ class _Groups:
 
 
 def solve(problem: Problem, options: Options | None = None) -> Solution:
-    options = options or Options()
+    # One BLAS thread per product while the solve runs: a threaded OpenBLAS call waits for
+    # all its threads, and on a busy 2-core machine a small product (a group of 32 mentors)
+    # then takes 10 ms instead of 0.1 ms. The solver runs its own worker threads over
+    # independent blocks instead (groups.parallel_map). Process-wide while it lasts.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _solve(problem, options or Options())
+
+
+def _solve(problem: Problem, options: Options) -> Solution:
     t0 = time.perf_counter()
     stats: dict[str, float] = {}
     n_e, n_m = problem.shape
@@ -304,34 +261,35 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
         locked[i], mentor_of[i], score_of[i] = True, j, s
     active = ~locked
 
+    pruned: _Pruned | None = None
     if isinstance(scores, Candidates):
-        cand, in_flow = scores, np.ones(len(scores.cols), dtype=bool)
+        er, ec, es = scores.rows(), scores.cols, scores.vals
     else:
-        k, reserve = _auto_k(n_e, n_m)
-        if options.top_k:
-            k = options.top_k
-        if options.reserve is not None:
-            reserve = options.reserve
-        cand, in_flow = top_candidates(scores, k, options.min_score, reserve)
+        layout = build_layout(scores, active)
+        first = options.top_k or _FIRST_GROUPS
+        fallback = _FALLBACK_GROUPS if options.reserve is None else options.reserve
+        fp = first_pass(scores, layout, active, options.min_score, first, fallback)
+        er, ec, es = fp.rows, fp.cols, fp.vals
+        pruned = _Pruned(scores, layout, fp.bound, rounding(scores), options.min_score)
+        del fp
     stats["candidates_s"] = time.perf_counter() - t0
-    # Boolean indexing copies, so the candidates' own arrays are left untouched.
-    er, ec, es = cand.rows(), cand.cols, cand.vals
-    # Compared in float64 (a strong scalar), as the certificate compares recomputed rows.
+    # Compared in float64 (a strong scalar), as the exact checks compare scored groups.
     keep = active[er] & (es >= np.float64(options.min_score)) & (capacity[ec] > 0)
-    er, ec, es, in_flow = er[keep], ec[keep], es[keep], in_flow[keep]
-    del keep
-    tau = np.where(active, cand.tau, -np.inf)
-    del cand  # the pruned candidates (the largest arrays) are not needed any more
-    tau = np.where(tau >= options.min_score, tau, -np.inf)
-    if isinstance(scores, Candidates):
-        tau[:] = -np.inf
+    order = np.flatnonzero(keep)
+    order = order[np.argsort(er[order], kind="stable")]
+    er, ec, es = er[order].astype(np.int64), ec[order].astype(np.int64), es[order]
+    del keep, order
+    in_flow = np.ones(len(er), dtype=bool)
+    pick = options.top_k or _RESELECT
     cover_ok = True
     added = checked = rounds = 0
-    solve_s = cert_s = 0.0
+    solve_s = duals_s = cert_s = 0.0
     while True:
         rounds += 1
+        last = rounds >= options.max_rounds
         t1 = time.perf_counter()
-        fr, fc, fs = er[in_flow], ec[in_flow], es[in_flow]
+        flow_idx = np.flatnonzero(in_flow)
+        fr, fc, fs = er[flow_idx], ec[flow_idx], es[flow_idx]
         used = _flow(n_e, n_m, fr, fc, fs, capacity, active, mode)
         solve_s += time.perf_counter() - t1
         t1 = time.perf_counter()
@@ -341,94 +299,72 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
         load = np.bincount(mo[mo >= 0], minlength=n_m)
         alpha, beta = _cover(n_e, n_m, fr, fc, mo, active, mode)
         u, v = _duals(n_e, n_m, fr, fc, fs, used, mo, ms, alpha, beta, active, mode)
-        cover_ok = True
-        # Listed pairs outside the flow are priced exactly, from memory.
+        duals_s += time.perf_counter() - t1
+        t1 = time.perf_counter()
+        duals = _Duals(u, v, alpha, beta, capacity, mode)
         slack = np.zeros(n_e)
+        # Listed pairs outside the flow are priced exactly, from memory.
         res = np.flatnonzero(~in_flow)
-        grow = np.zeros(0, dtype=np.int64)
-        if len(res):
-            rr, rcol = er[res], ec[res]
-            rc = es[res] - u[rr] - v[rcol]
-            if mode == Mode.MAX_MATCHED:
-                uncovered = ~alpha[rr] & ~beta[rcol]
-                if uncovered.any():
-                    cover_ok = False
-                rc = np.where(uncovered, np.inf, np.where(alpha[rr] ^ beta[rcol], rc, -np.inf))
-            hit = rc > _TOL
-            grow = res[hit]
-            np.maximum.at(slack, rr[hit], np.where(np.isinf(rc[hit]), 0.0, rc[hit]))
-        # Rows whose unlisted pairs the bound cannot settle: computed and priced exactly.
-        need = np.isfinite(tau) & (tau > u + _TOL)
-        if mode == Mode.MAX_MATCHED:
-            need |= np.isfinite(tau) & ~alpha & active
-        slack = np.where(need, slack, np.maximum(slack, np.maximum(tau - u, 0.0)))
-        if options.gap_tolerance > 0 and cover_ok:
-            # The bound alone may already be good enough: then no row is computed again.
-            rough = np.where(need & np.isfinite(tau), np.maximum(tau - u, slack), 0.0)
-            count_rows = need & ~alpha & np.isfinite(tau) if mode == Mode.MAX_MATCHED else None
-            dual = float(u[active].sum() + (capacity * v).sum())
-            bound = dual + float(slack.sum() + rough.sum())
-            primal = float(ms[mo >= 0].sum())
-            if (count_rows is None or not count_rows.any()) and (
-                bound - primal <= options.gap_tolerance * max(bound, 1e-12)
-            ):
-                slack = np.maximum(slack, rough)
-                need[:] = False
-        new_r, new_c, new_s = [], [], []
-        rows = np.flatnonzero(need)
-        checked += len(rows)
-        step = max(1, _BLOCK_ELEMENTS // max(n_m, 1))
-        indptr = _indptr(er, n_e)
-        for start in range(0, len(rows), step):
-            chunk = rows[start : start + step]
-            block = np.asarray(scores.block(chunk), dtype=np.float64)
-            block[block < options.min_score] = -np.inf
-            block[:, capacity <= 0] = -np.inf
-            inc = _csr_edges(indptr, chunk)
-            block[np.searchsorted(chunk, er[inc]), ec[inc]] = -np.inf
-            rc = block - u[chunk, None] - v[None, :]
-            if mode == Mode.MAX_MATCHED:
-                a = alpha[chunk, None]
-                counted = a ^ beta[None, :]
-                # A mentee outside the cover needs every allowed mentor inside it.
-                uncovered = ~a & ~beta[None, :] & np.isfinite(block)
-                if uncovered.any():
-                    cover_ok = False
-                    rc = np.where(uncovered, np.inf, np.where(counted, rc, -np.inf))
-                elif not counted.all():
-                    rc = np.where(counted, rc, -np.inf)
-            best = np.max(rc, axis=1, initial=-np.inf)
-            finite = np.where(np.isfinite(best), best, 0.0)
-            slack[chunk] = np.maximum(slack[chunk], np.maximum(finite, 0.0))
-            bad = best > _TOL
-            if not bad.any():
-                continue
-            sub, sub_rows, sub_block = rc[bad], chunk[bad], block[bad]
-            take = min(_ADD_PER_ROW, n_m)
-            top = np.argpartition(-sub, take - 1, axis=1)[:, :take]
-            hit = np.take_along_axis(sub, top, axis=1) > _TOL
-            new_r.append(np.broadcast_to(sub_rows[:, None], top.shape)[hit])
-            new_c.append(top[hit])
-            new_s.append(np.take_along_axis(sub_block, top, axis=1)[hit])
-        cert_s += time.perf_counter() - t1
-        if (not new_r and not len(grow)) or rounds >= options.max_rounds:
+        rc_res = duals.reduced(er[res], ec[res], es[res])
+        cover_ok = not np.isposinf(rc_res).any()
+        _raise(slack, er[res], rc_res)
+        violated = res[rc_res > _TOL]
+        scored = None
+        if pruned is not None:
+            known = _Known.of(pruned.layout, er, ec, n_e)
+            scored, rest, later = pruned.check(duals, active, _NEAR, known)
+            checked += scored.size
+            np.maximum(slack, rest, out=slack)
+            cover_ok &= scored.cover_ok
+            np.maximum(slack, scored.best, out=slack)
+            violated_new = scored.rc > _TOL
+        dual = float(u[active].sum() + (capacity * v).sum())
+        primal = float(ms[mo >= 0].sum())
+        done = last or not len(violated) and (scored is None or not violated_new.any())
+        if not done and options.gap_tolerance > 0 and cover_ok:
+            bound = dual + float(slack.sum())
+            done = bound - primal <= options.gap_tolerance * max(bound, 1e-12)
+        if done and scored is not None and len(later["strict"][0]):
+            # Whether every mentee the forest reaches is covered: only proven when needed.
+            strict = pruned.score(*later["strict"], duals, known, _TOL)
+            checked += strict.size
+            cover_ok &= strict.cover_ok
+            np.maximum(slack, strict.best, out=slack)
+            if len(strict.rows) and not last:
+                done = False
+                scored = _merge(scored, strict)
+                violated_new = scored.rc > _TOL
+        np.maximum(slack, 0.0, out=slack)
+        if done:
+            cert_s += time.perf_counter() - t1
             break
-        if options.gap_tolerance > 0 and cover_ok and not new_r:
-            dual = float(u[active].sum() + (capacity * v).sum() + slack.sum())
-            primal = float(ms[mo >= 0].sum())
-            if dual - primal <= options.gap_tolerance * max(dual, 1e-12):
-                break
-        in_flow[grow] = True
-        added += len(grow)
-        if new_r:
-            add_r = np.concatenate(new_r)
-            added += len(add_r)
-            er = np.concatenate([er, add_r])
-            ec = np.concatenate([ec, np.concatenate(new_c)])
-            es = np.concatenate([es, np.concatenate(new_s).astype(es.dtype)])
-            in_flow = np.concatenate([in_flow, np.ones(len(add_r), dtype=bool)])
+        # Next flow: each mentee's best pairs at these prices (listed, or scored in groups
+        # near tight), the matching, the flow pairs near tight and every violated pair.
+        flow_rc = duals.reduced(fr, fc, fs)
+        keep_idx = [flow_idx[used], flow_idx[flow_rc > -_NEAR], violated]
+        fresh = _Pairs.empty(es.dtype)
+        if pruned is not None:
+            near = _merge(scored, pruned.score(*later["near"], duals, known, -_NEAR))
+            value = np.concatenate([es - v[ec], near.vals - v[near.cols]])
+            best = _top_per_row(np.concatenate([er, near.rows]), value, pick)
+            keep_idx.append(best[best < len(er)])
+            chosen = np.zeros(len(near.rows), dtype=bool)
+            chosen[best[best >= len(er)] - len(er)] = True
+            chosen |= near.rc > _TOL
+            fresh = _Pairs(near.rows[chosen], near.cols[chosen], near.vals[chosen])
+        else:
+            keep_idx.append(_top_per_row(er, es - v[ec], pick))
+        in_flow = np.zeros(len(er), dtype=bool)
+        in_flow[np.concatenate(keep_idx)] = True
+        added += len(fresh.rows) + len(violated)
+        if len(fresh.rows):
+            er = np.concatenate([er, fresh.rows])
+            ec = np.concatenate([ec, fresh.cols])
+            es = np.concatenate([es, fresh.vals.astype(es.dtype)])
+            in_flow = np.concatenate([in_flow, np.ones(len(fresh.rows), dtype=bool)])
             order = np.argsort(er, kind="stable")
             er, ec, es, in_flow = er[order], ec[order], es[order], in_flow[order]
+        cert_s += time.perf_counter() - t1
 
     mentor_of[active] = mo[active]
     score_of[active] = np.where(mo[active] >= 0, ms[active], np.nan)
@@ -452,6 +388,7 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
     )
     stats.update(
         solve_s=solve_s,
+        duals_s=duals_s,
         certificate_s=cert_s,
         edges=float(in_flow.sum()),
         total_s=time.perf_counter() - t0,
@@ -460,17 +397,220 @@ def solve(problem: Problem, options: Options | None = None) -> Solution:
     return Solution(mentor_of, score_of, locked, cert, stats)
 
 
+def _raise(slack: np.ndarray, rows: np.ndarray, rc: np.ndarray) -> None:
+    """slack[r] = max(slack[r], rc) over finite positive reduced costs."""
+    ok = np.isfinite(rc) & (rc > 0)
+    np.maximum.at(slack, rows[ok], rc[ok])
+
+
+def _top_per_row(rows: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    order = np.lexsort((-value, rows))
+    r = rows[order]
+    first = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else r
+    rank = np.arange(len(r)) - np.repeat(first, np.diff(np.r_[first, len(r)]))
+    return order[rank < k]
+
+
+def _merge(a: _Scored, b: _Scored) -> _Scored:
+    """Scored pairs of two disjoint sets of groups."""
+    return _Scored(
+        np.concatenate([a.rows, b.rows]),
+        np.concatenate([a.cols, b.cols]),
+        np.concatenate([a.vals, b.vals]),
+        np.concatenate([a.rc, b.rc]),
+        np.maximum(a.best, b.best),
+        a.size + b.size,
+        a.cover_ok and b.cover_ok,
+    )
+
+
+@dataclass(slots=True)
+class _Duals:
+    u: np.ndarray
+    v: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    capacity: np.ndarray
+    mode: Mode
+
+    def reduced(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Reduced costs: +inf for a pair the cover misses, -inf for one it counts twice."""
+        rc = vals.astype(np.float64) - self.u[rows] - self.v[cols]
+        if self.mode != Mode.MAX_MATCHED:
+            return rc
+        a, b = self.alpha[rows], self.beta[cols]
+        return np.where(~a & ~b, np.inf, np.where(a ^ b, rc, -np.inf))
+
+
+@dataclass(slots=True)
+class _Pairs:
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+
+    @classmethod
+    def empty(cls, dtype) -> _Pairs:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype))
+
+
+@dataclass(slots=True)
+class _Scored:
+    """Pairs of scored groups that are not listed, kept when their reduced cost is high."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    rc: np.ndarray
+    best: np.ndarray  # best finite reduced cost per row over every pair scored
+    size: int
+    cover_ok: bool
+
+
+@dataclass(slots=True)
+class _Pruned:
+    """The pairs left out of the candidates, through their group bounds."""
+
+    source: object
+    layout: Layout
+    bound: np.ndarray  # (mentees, groups)
+    margin: float  # two evaluations of a score differ by at most this much
+    min_score: float
+
+    def _lowest(self, duals: _Duals, counted: np.ndarray) -> np.ndarray:
+        """Lowest price per group among the mentors counted (inf when none)."""
+        cols = self.layout.cols
+        j = np.maximum(cols, 0)
+        ok = (cols >= 0) & (duals.capacity[j] > 0) & counted[j]
+        return np.where(ok, duals.v[j], np.inf).min(axis=1)
+
+    def _over(self, duals: _Duals, active: np.ndarray):
+        """Per chunk of rows: (rows, bound of the reduced cost of the counted pairs left out of
+        each group, mask of the groups a cover check must score or None)."""
+        d = duals
+        by_cover = d.mode == Mode.MAX_MATCHED
+        low_a = self._lowest(d, ~d.beta) - self.margin
+        low_b = self._lowest(d, d.beta) - self.margin if by_cover else low_a
+        cols = self.layout.cols
+        j = np.maximum(cols, 0)
+        open_nb = ((cols >= 0) & (d.capacity[j] > 0) & ~d.beta[j]).any(axis=1)
+        n_e = len(active)
+        step = max(1, 4_000_000 // max(self.layout.n_groups, 1))
+        for start in range(0, n_e, step):
+            rows = np.arange(start, min(start + step, n_e))
+            a = d.alpha[rows] if by_cover else np.ones(len(rows), dtype=bool)
+            if a.all():
+                floor = d.u[rows, None] + low_a[None, :]
+            else:
+                floor = d.u[rows, None] + np.where(a[:, None], low_a[None, :], low_b[None, :])
+            # bound + margin - lowest price - u, in float64 (the bound is exact in it).
+            over = np.subtract(self.bound[rows], floor, out=floor)
+            strict = None
+            if by_cover and not a.all():
+                open_rows = (~a & active[rows])[:, None]
+                strict = open_rows & open_nb[None, :] & np.isfinite(self.bound[rows])
+            yield rows, over, strict
+
+    def check(self, duals: _Duals, active: np.ndarray, depth: float, known: _Known):
+        """Score the groups whose bound exceeds the utility. Returns the scored pairs within
+        `depth` of tight, the slack bound of the groups not scored, and the (rows, groups)
+        left for later: those a cover check needs, those within `depth` of tight."""
+        need_r, need_g, strict_r, strict_g, near_r, near_g = [], [], [], [], [], []
+        rest = np.zeros(len(active))
+        for rows, over, strict in self._over(duals, active):
+            r, g = np.nonzero(over > -depth)  # a group to score now, or one near tight
+            o = over[r, g]
+            need = o > _TOL
+            if strict is not None:
+                cover = strict[r, g]
+                need &= ~cover
+                sr, sg = np.nonzero(strict)
+                strict_r.append(rows[sr])
+                strict_g.append(sg)
+                # Those groups are scored if the round ends; their bound is no slack.
+                o = np.where(cover, -np.inf, o)
+            need_r.append(rows[r[need]])
+            need_g.append(g[need])
+            near_r.append(rows[r[~need]])
+            near_g.append(g[~need])
+            # Groups not scored: at most their bound (<= _TOL); the others are below -depth.
+            np.maximum.at(rest, rows[r[~need]], np.maximum(o[~need], 0.0))
+        scored = self.score(np.concatenate(need_r), np.concatenate(need_g), duals, known, -depth)
+        later = {
+            "strict": (np.concatenate(strict_r or [_EMPTY]), np.concatenate(strict_g or [_EMPTY])),
+            "near": (np.concatenate(near_r), np.concatenate(near_g)),
+        }
+        return scored, rest, later
+
+    def score(
+        self, rows: np.ndarray, groups: np.ndarray, duals: _Duals, known: _Known, keep: float
+    ) -> _Scored:
+        """Exact scores of the given (row, group) pairs, listed pairs left out: the pairs whose
+        reduced cost exceeds `keep`, and the best reduced cost per row."""
+        d, layout = duals, self.layout
+        n_e = len(d.u)
+
+        def price(g: int, run: np.ndarray, block: np.ndarray):
+            cols = layout.cols[g]
+            j = np.maximum(cols, 0)
+            lo, hi = np.searchsorted(known.keys, [g * n_e, (g + 1) * n_e])
+            if hi > lo:
+                pos, hit = _find(run, known.keys[lo:hi] - g * n_e)
+                block[pos[hit], known.slots[lo:hi][hit]] = -np.inf
+            block[:, (cols < 0) | (d.capacity[j] <= 0)] = -np.inf
+            block[block < self.min_score] = -np.inf
+            rc = block - d.u[run, None] - d.v[j][None, :]
+            uncovered = False
+            if d.mode == Mode.MAX_MATCHED:
+                a, b = d.alpha[run, None], d.beta[j][None, :]
+                hole = ~a & ~b & np.isfinite(block)
+                uncovered = bool(hole.any())
+                rc = np.where(hole, np.inf, np.where(a ^ b, rc, -np.inf))
+            top = np.where(np.isfinite(rc), rc, -np.inf).max(axis=1)
+            r, s = np.nonzero(rc > keep)
+            return run, top, uncovered, block.size, (run[r], j[s], block[r, s], rc[r, s])
+
+        best = np.full(n_e, -np.inf)
+        parts = []
+        cover_ok, size = True, 0
+        for run, top, uncovered, n, kept in score_groups(self.source, layout, rows, groups, price):
+            best[run] = np.maximum(best[run], top)
+            cover_ok &= not uncovered
+            size += n
+            parts.append(kept)
+        if parts:
+            pr, pc, pv, prc = (np.concatenate(x) for x in zip(*parts, strict=True))
+        else:
+            pr, pc, pv, prc = (np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float))
+        return _Scored(pr, pc, pv, prc, best, size, cover_ok)
+
+
+def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of `keys` in `sorted_keys` and whether each is there."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return pos, sorted_keys[pos] == keys
+
+
+@dataclass(slots=True)
+class _Known:
+    """Listed pairs as sorted (group, mentee) keys with their slot, to skip them in scored
+    groups."""
+
+    keys: np.ndarray
+    slots: np.ndarray
+
+    @classmethod
+    def of(cls, layout: Layout, er: np.ndarray, ec: np.ndarray, n_e: int) -> _Known:
+        keys = layout.group_of[ec] * n_e + er
+        order = np.argsort(keys)
+        return cls(keys[order], layout.slot_of[ec][order])
+
+
 def _indptr(er: np.ndarray, n_e: int) -> np.ndarray:
     indptr = np.zeros(n_e + 1, dtype=np.int64)
     np.cumsum(np.bincount(er, minlength=n_e), out=indptr[1:])
     return indptr
-
-
-def _auto_k(n_e: int, n_m: int) -> tuple[int, int]:
-    """Flow edges and reserve per mentee. When capacity is tight, mentor prices push some
-    mentees well down their lists; the reserve lets the certificate price those pairs without
-    computing the row again."""
-    return min(n_m, 24), min(n_m, 320)
 
 
 def _pair_score(scores: BlockSource | Candidates, i: int, j: int) -> float:
@@ -538,17 +678,33 @@ def _duals(
     by_cover = mode == Mode.MAX_MATCHED
     counted = ~used & (alpha[er] ^ beta[ec]) if by_cover else ~used
     floor_u = np.where(alpha, -np.inf, 0.0) if mode == Mode.MAX_MATCHED else np.zeros(n_e)
-    cr, cc, cs = er[counted], ec[counted], es[counted]
+    cr, cc, cs = er[counted], ec[counted], es[counted].astype(np.float64)
+    order = np.argsort(cr, kind="stable")
+    cr, cc, cs = cr[order], cc[order], cs[order]
+    indptr = _indptr(cr, n_e)
     matched = mo >= 0
+    # The mentees matched to each mentor, whose utility falls when its price rises.
+    holders = np.flatnonzero(matched)
+    holders = holders[np.argsort(mo[holders], kind="stable")]
+    held = _indptr(mo[holders], n_m)
     v = np.zeros(n_m)
-    by_mentor, by_mentee = _Groups(cc, n_m), _Groups(cr, n_e)
+    u = np.maximum(np.where(matched, ms, 0.0), floor_u)
+    # Bellman-Ford with a worklist: only the edges of mentees whose utility changed are
+    # looked at again, so the long tail of the fixpoint costs little.
+    frontier = np.unique(cr)
     for _ in range(max_iter):
-        u = np.where(matched, ms - v[np.maximum(mo, 0)], 0.0)
-        u = np.maximum(u, floor_u)
-        new_v = by_mentor.max(cs - u[cr], 0.0)
-        if np.all(new_v <= v + 1e-12):
+        edges = _csr_edges(indptr, frontier)
+        if not len(edges):
             break
-        v = np.maximum(v, new_v)
+        best = np.full(n_m, -np.inf)
+        np.maximum.at(best, cc[edges], cs[edges] - u[cr[edges]])
+        up = np.flatnonzero(best > v + 1e-12)
+        if not len(up):
+            break
+        v[up] = best[up]
+        frontier = holders[_csr_edges(held, up)]
+        u[frontier] = np.maximum(ms[frontier] - v[mo[frontier]], floor_u[frontier])
+    by_mentee = _Groups(cr, n_e)
     u = np.where(matched, ms - v[np.maximum(mo, 0)], floor_u)
     u = np.maximum(u, by_mentee.max(cs - v[cc], -np.inf))
     u = np.maximum(u, floor_u)
