@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from lodestar.accounts.choices import PREFER_NOT_TO_SAY
 from lodestar.accounts.models import DemographicAnswer, DemographicQuestion, Profile
+from lodestar.core.memory import collector_paused
 from lodestar.mentoring.models import CheckIn, Participant, SkillAssessment
 from lodestar.mentoring.states import Status as RelStatus
 from lodestar.programs.models import Membership
@@ -191,6 +192,11 @@ HIDDEN = "—"
 def build(scope: Scope) -> tuple[list[FieldTable], int]:
     """The equity tables for a scope, and the threshold used."""
     threshold = max(5, settings_for(scope.program).suppression_threshold)
+    with collector_paused():  # a record per member, no cycles (see core.memory)
+        return _build(scope, threshold), threshold
+
+
+def _build(scope: Scope, threshold: int) -> list[FieldTable]:
     people = load_people(scope)
     questions = list(DemographicQuestion.objects.filter(is_active=True))
     user_ids = {p.user_id for p in people.values()}
@@ -266,7 +272,7 @@ def build(scope: Scope) -> tuple[list[FieldTable], int]:
             ok = not row.total_hidden and len(days) >= threshold
             total.values["days"] = Value(str(metrics.median(days)) if ok else HIDDEN)
         tables.append(FieldTable(question.label, rows, total))
-    return tables, threshold
+    return tables
 
 
 def _answers(scope: Scope, consented: Q):
