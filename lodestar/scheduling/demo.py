@@ -740,24 +740,13 @@ class Scheduling:
 
     def rotation(self, event: Event) -> None:
         """The rotation `speed.build_rotation` builds, without telling everyone."""
-        from .speed import max_rounds, participants, plan_rounds, score_matrix  # numpy, scipy
+        from .speed import max_rounds, participants, rotation_rows  # numpy, scipy
 
         mentees, mentors = participants(event)
         if not mentees or not mentors:
             return
-        scores = score_matrix(event, mentees, mentors)
-        plan = plan_rounds(scores, min(max_rounds(event), len(mentors)))
-        rows = SpeedRound.objects.bulk_create(
-            SpeedRound(
-                event=event,
-                number=n,
-                mentee_id=mentees[i].user_id,
-                mentor_id=mentors[j].user_id,
-                score=round(float(scores[i, j]), 4),
-            )
-            for n, pairs in enumerate(plan, start=1)
-            for i, j in pairs
-        )
+        rounds = min(max_rounds(event), len(mentors))
+        rows = SpeedRound.objects.bulk_create(rotation_rows(event, mentees, mentors, rounds))
         built = self.between(event.created_at + 5 * DAY, self.now)
         self.audit(
             event.host_id, "speed.rotation_built", event, event.program_id, built, pairs=len(rows)

@@ -110,6 +110,22 @@ class BuildResult:
     unpaired: list[str]
 
 
+def rotation_rows(event: Event, mentees: list, mentors: list, rounds: int) -> list[SpeedRound]:
+    """The rotation's rows, unsaved: each round's pairs from the plan over the pair scores."""
+    scores = score_matrix(event, mentees, mentors)
+    return [
+        SpeedRound(
+            event=event,
+            number=n,
+            mentee_id=mentees[i].user_id,
+            mentor_id=mentors[j].user_id,
+            score=round(float(scores[i, j]), 4),
+        )
+        for n, pairs in enumerate(plan_rounds(scores, rounds), start=1)
+        for i, j in pairs
+    ]
+
+
 @transaction.atomic
 def build_rotation(event: Event, actor, rounds: int | None = None) -> BuildResult:
     """(Re)build the rotation before the event; everyone in it gets their schedule."""
@@ -135,20 +151,8 @@ def build_rotation(event: Event, actor, rounds: int | None = None) -> BuildResul
         raise ValidationError(
             _("Choose between 1 and %(n)d rounds: that is what fits in the event.") % {"n": limit}
         )
-    scores = score_matrix(locked, mentees, mentors)
-    plan = plan_rounds(scores, rounds)
     locked.speed_rounds.all().delete()
-    created = SpeedRound.objects.bulk_create(
-        SpeedRound(
-            event=locked,
-            number=n,
-            mentee_id=mentees[i].user_id,
-            mentor_id=mentors[j].user_id,
-            score=round(float(scores[i, j]), 4),
-        )
-        for n, pairs in enumerate(plan, start=1)
-        for i, j in pairs
-    )
+    created = SpeedRound.objects.bulk_create(rotation_rows(locked, mentees, mentors, rounds))
     if not created:
         raise ValidationError(
             _("No pair can meet: the mentees and mentors going share no language.")
