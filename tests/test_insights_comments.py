@@ -113,6 +113,13 @@ def test_the_cohort_filter_keeps_that_cohorts_members(
     client = login(coordinator)
     assert _shown(client.get(_url(program, cohort=later.pk))) == ["From spring"]
     assert len(_shown(client.get(_url(program, cohort="garbage")))) == 2
+    # The cohort form keeps the tab and the search it was chosen from.
+    html = client.get(_url(program, source="ratings", q="spring")).content.decode()
+    form = html.split('aria-label="Filter by cohort"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="source" value="ratings">' in form
+    assert '<input type="hidden" name="q" value="spring">' in form
+    hostile = client.get(_url(program), {"q": '"><script>x</script>'}).content.decode()
+    assert "<script>x</script>" not in hostile and "&quot;&gt;&lt;script&gt;" in hostile
 
 
 def test_rating_comments_tab(login, program, coordinator, relationship, mentee, other_member):

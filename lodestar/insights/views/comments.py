@@ -43,6 +43,8 @@ def browser(request: HttpRequest, slug: str) -> HttpResponse:
             "items": paginate(request, found),
             "page_query": query_without_page(request),
             "tags": comments.top_tags(scope) if source == "surveys" else [],
+            # Choosing another cohort keeps the tab and the search.
+            "keep_params": [("source", source)] + ([("q", search)] if search else []),
         },
     )
 
