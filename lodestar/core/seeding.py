@@ -4,20 +4,25 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.utils.module_loading import import_string
+
 DemoSeeder = Callable[[random.Random], dict[str, int]]
-_demo_seeders: dict[str, tuple[int, DemoSeeder]] = {}
+_demo_seeders: dict[str, tuple[int, str]] = {}
 
 
-def register_demo(name: str, seeder: DemoSeeder, order: int = 50) -> None:
+def register_demo(name: str, seeder: str, order: int = 50) -> None:
     """A room's demo data, written by `seed_demo` after the people, programs, matches and
     relationships exist (lower `order` first). Rooms register in AppConfig.ready, so the
-    command needs no import of rooms above it. The seeder returns counts for the summary."""
+    command needs no import of rooms above it. `seeder` is the dotted path of a function
+    `(rng) -> counts for the summary`, imported only when the demo is seeded: the demo
+    writers stay out of every web and worker process's start-up."""
     _demo_seeders[name] = (order, seeder)
 
 
 def run_demo_seeders(rng: random.Random) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for _order, seeder in sorted(_demo_seeders.values(), key=lambda item: item[0]):
+    for _order, path in sorted(_demo_seeders.values()):
+        seeder: DemoSeeder = import_string(path)
         counts.update(seeder(rng))
     return counts
 

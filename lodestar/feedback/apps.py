@@ -20,6 +20,4 @@ class FeedbackConfig(AppConfig):
 
         from lodestar.core.seeding import register_demo
 
-        from . import demo
-
-        register_demo("feedback", demo.seed, order=40)
+        register_demo("feedback", "lodestar.feedback.demo.seed", order=40)

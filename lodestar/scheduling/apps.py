@@ -20,6 +20,4 @@ class SchedulingConfig(AppConfig):
 
         from lodestar.core.seeding import register_demo
 
-        from . import demo
-
-        register_demo("scheduling", demo.seed, order=20)
+        register_demo("scheduling", "lodestar.scheduling.demo.seed", order=20)
